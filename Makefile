@@ -1,0 +1,62 @@
+# Watchroom — the doors: make run, make test, make check, make bench.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+export WATCHROOM_DATA_DIR ?= $(CURDIR)/var
+
+.PHONY: install run test check bench lint types migrations-check translations messages clean worker
+
+$(STAMP): pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	npm ci --no-audit --no-fund --silent
+	touch $(STAMP)
+
+# Set-up only: virtual environment, dependencies, front-end packages, translations, migrations, demo hospital.
+install: $(STAMP)
+	$(BIN)/watchroom compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(BIN)/watchroom migrate --no-input -v 0
+	WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} $(BIN)/watchroom seeddemo
+
+# Serve the demo hospital on http://127.0.0.1:$(PORT) with the timed-work worker beside it.
+run: install
+	@echo "Watchroom: http://127.0.0.1:$(PORT)/  (demo logins in README.md)"
+	WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WATCHROOM_REQUIRE_2FA:-false} \
+	  $(BIN)/watchroom runworker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WATCHROOM_REQUIRE_2FA:-false} \
+	  $(BIN)/watchroom runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(BIN)/watchroom compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+check: $(STAMP) lint types migrations-check translations
+
+lint:
+	$(BIN)/ruff check watchroom bench
+	$(BIN)/ruff format --check watchroom bench
+
+types:
+	$(BIN)/mypy watchroom
+
+migrations-check:
+	WATCHROOM_DEBUG=true $(BIN)/watchroom makemigrations --check --dry-run
+
+# Fails on a source string missing from the catalogue, or an untranslated or fuzzy entry.
+translations:
+	$(BIN)/python scripts/check_translations.py
+
+messages:
+	$(BIN)/watchroom makemessages -l zh_Hans --ignore=.venv --ignore=node_modules --ignore=var --no-obsolete
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules var
