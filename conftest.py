@@ -150,8 +150,9 @@ def api() -> Any:
 
     def _api(user: Any) -> APIClient:
         client = APIClient()
-        response = client.post("/api/v1/auth/token/", {"username": user.username, "password": PASSWORD},
-                               format="json")
+        response = client.post(
+            "/api/v1/auth/token/", {"username": user.username, "password": PASSWORD}, format="json"
+        )
         assert response.status_code == 200, response.content
         client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
         return client

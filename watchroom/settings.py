@@ -21,8 +21,8 @@ PROJECT_DIR = BASE_DIR.parent
 
 DATA_DIR = Path(env_str("WATCHROOM_DATA_DIR", str(PROJECT_DIR / "var"))).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
-MEDIA_ROOT = DATA_DIR / "uploads"          # uploaded documents; never served directly
-EVIDENCE_VAULT_DIR = DATA_DIR / "vault"    # encrypted evidence copies (footage module)
+MEDIA_ROOT = DATA_DIR / "uploads"  # uploaded documents; never served directly
+EVIDENCE_VAULT_DIR = DATA_DIR / "vault"  # encrypted evidence copies (footage module)
 BACKUP_DIR = DATA_DIR / "backups"
 
 DEBUG = env_bool("WATCHROOM_DEBUG", False)
@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "watchroom.approvals",
     "watchroom.notifications",
     "watchroom.jobs",
+    "watchroom.regulations",
     "watchroom.dashboard",
     "watchroom.api",
 ]
@@ -129,8 +130,10 @@ PASSWORD_MIN_LENGTH = env_int("WATCHROOM_PASSWORD_MIN_LENGTH", 10, minimum=8)
 PASSWORD_EXPIRY_DAYS = env_int("WATCHROOM_PASSWORD_EXPIRY_DAYS", 90, minimum=0)
 PASSWORD_HISTORY = 5
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "watchroom.accounts.passwords.CharacterClassValidator"},
     {"NAME": "watchroom.accounts.passwords.NotContainingUsernameValidator"},
     {"NAME": "watchroom.accounts.passwords.HistoryValidator"},
@@ -186,6 +189,7 @@ USE_TZ = True
 # --- static files: from npm packages installed at install time, never a CDN --------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 _NODE = PROJECT_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/bootstrap", _NODE / "bootstrap" / "dist"),

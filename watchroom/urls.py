@@ -17,6 +17,7 @@ urlpatterns = [
     path("sites/", include("watchroom.sites.urls")),
     path("notifications/", include("watchroom.notifications.urls")),
     path("jobs/", include("watchroom.jobs.urls")),
+    path("regulations/", include("watchroom.regulations.urls")),
     path("api/", include("watchroom.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sysadmin/", admin.site.urls),

@@ -42,23 +42,27 @@ PERMISSIONS: dict[str, str] = {
     "audit.export": _("Export the audit trail"),
     "accounts.manage": _("Manage accounts, roles and scopes; offboard users"),
     "accounts.view_roles": _("See the role and permission table"),
+    "regulations.view": _("Read the hospital's regulations"),
+    "regulations.manage": _("Publish new versions of regulations"),
     "system.admin": _("System configuration (Django admin, timed jobs)"),
     "jobs.view": _("See timed jobs and their state"),
 }
 
-_BUSINESS_VIEW = {"sites.view", "approvals.request"}
+_BUSINESS_VIEW = {"sites.view", "approvals.request", "regulations.view"}
 _APPROVER = _BUSINESS_VIEW | {"approvals.decide", "approvals.view_all"}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.LEADER: frozenset(_APPROVER),
-    Role.SECURITY_HEAD: frozenset(_APPROVER | {"accounts.view_roles"}),
-    Role.DIRECTOR: frozenset(_APPROVER | {"sites.manage", "sites.view_credentials", "accounts.view_roles"}),
+    Role.SECURITY_HEAD: frozenset(_APPROVER | {"accounts.view_roles", "regulations.manage"}),
+    Role.DIRECTOR: frozenset(
+        _APPROVER | {"sites.manage", "sites.view_credentials", "accounts.view_roles", "regulations.manage"}
+    ),
     Role.DEPUTY: frozenset(_APPROVER | {"sites.manage", "sites.view_credentials"}),
     Role.OPERATOR: frozenset(_BUSINESS_VIEW),
     Role.ENGINEER: frozenset(_BUSINESS_VIEW | {"sites.manage", "sites.view_credentials"}),
     Role.IT: frozenset(_BUSINESS_VIEW | {"approvals.decide"}),
     Role.DEPT_HEAD: frozenset(_BUSINESS_VIEW),
-    Role.AUDITOR: frozenset({"sites.view", "approvals.view_all", "audit.view", "audit.export"}),
+    Role.AUDITOR: frozenset({"sites.view", "approvals.view_all", "audit.view", "audit.export", "regulations.view"}),
     Role.SYSADMIN: frozenset({"system.admin", "jobs.view", "accounts.view_roles"}),
     Role.SECADMIN: frozenset({"accounts.manage", "accounts.view_roles", "approvals.manage_policy"}),
     Role.AUDITADMIN: frozenset({"audit.view", "audit.export", "accounts.view_roles"}),

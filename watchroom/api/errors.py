@@ -27,8 +27,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     request = context.get("request")
     user = getattr(request, "user", None)
     if isinstance(exc, DomainError):
-        audit.record(user if user and user.is_authenticated else None, "api.refused",
-                     ("url", "", request.path if request else ""), outcome="failure", note=exc.code)
+        audit.record(
+            user if user and user.is_authenticated else None,
+            "api.refused",
+            ("url", "", request.path if request else ""),
+            outcome="failure",
+            note=exc.code,
+        )
         return Response({"code": exc.code, "detail": str(exc.message), **exc.details}, status=exc.status)
     if isinstance(exc, Http404):
         return Response({"code": "not_found", "detail": str(exceptions.NotFound.default_detail)}, status=404)
@@ -43,6 +48,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = exc.get_codes() if not isinstance(exc.detail, (dict, list)) else _first_code(exc.detail)
         response.data = {"code": code if isinstance(code, str) else "error", "detail": str(exc.detail)}
         if response.status_code == status.HTTP_403_FORBIDDEN and request is not None:
-            audit.record(user if user and user.is_authenticated else None, "access.denied",
-                         ("url", "", request.path), outcome="denied")
+            audit.record(
+                user if user and user.is_authenticated else None,
+                "access.denied",
+                ("url", "", request.path),
+                outcome="denied",
+            )
     return response

@@ -28,28 +28,47 @@ class TokenView(APIView):
     authentication_classes: list[Any] = []
     throttle_classes = [AnonRateThrottle]
 
-    @extend_schema(request=TokenRequest, responses={200: inline_serializer(
-        "TokenResponse", {"token": serializers.CharField(), "expires": serializers.DateTimeField()})})
+    @extend_schema(
+        request=TokenRequest,
+        responses={
+            200: inline_serializer(
+                "TokenResponse", {"token": serializers.CharField(), "expires": serializers.DateTimeField()}
+            )
+        },
+    )
     def post(self, request: Any) -> Response:
         data = TokenRequest(data=request.data)
         data.is_valid(raise_exception=True)
         django_request = request._request
-        user = authenticate(django_request, username=data.validated_data["username"],
-                            password=data.validated_data["password"])
+        user = authenticate(
+            django_request, username=data.validated_data["username"], password=data.validated_data["password"]
+        )
         if user is None:
             if getattr(django_request, "axes_locked_out", False):
-                return Response({"code": "locked_out", "detail": _("Too many failed attempts. Try again later.")},
-                                status=status.HTTP_429_TOO_MANY_REQUESTS)
-            return Response({"code": "invalid_credentials", "detail": _("Wrong username or password.")},
-                            status=status.HTTP_401_UNAUTHORIZED)
+                return Response(
+                    {"code": "locked_out", "detail": _("Too many failed attempts. Try again later.")},
+                    status=status.HTTP_429_TOO_MANY_REQUESTS,
+                )
+            return Response(
+                {"code": "invalid_credentials", "detail": _("Wrong username or password.")},
+                status=status.HTTP_401_UNAUTHORIZED,
+            )
         device = accounts.confirmed_device(user)
         if device is not None and not device.verify_token(data.validated_data.get("otp", "").strip()):
-            user_login_failed.send(sender=__name__, credentials={"username": user.username}, request=django_request)
-            return Response({"code": "otp_required", "detail": _("The dynamic code is wrong or missing.")},
-                            status=status.HTTP_401_UNAUTHORIZED)
+            user_login_failed.send(
+                sender=__name__, credentials={"username": user.username}, request=django_request
+            )
+            return Response(
+                {"code": "otp_required", "detail": _("The dynamic code is wrong or missing.")},
+                status=status.HTTP_401_UNAUTHORIZED,
+            )
         if device is None and user.needs_two_factor:
-            return Response({"code": "two_factor_enrolment_required",
-                             "detail": _("Enrol two-factor authentication in the web interface first.")},
-                            status=status.HTTP_403_FORBIDDEN)
+            return Response(
+                {
+                    "code": "two_factor_enrolment_required",
+                    "detail": _("Enrol two-factor authentication in the web interface first."),
+                },
+                status=status.HTTP_403_FORBIDDEN,
+            )
         key, token = accounts.issue_token(user)
         return Response({"token": key, "expires": token.expires_at})

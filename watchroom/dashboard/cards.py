@@ -22,8 +22,9 @@ class Card:
 _cards: dict[str, Card] = {}
 
 
-def register(key: str, *, title: Any, template: str, permission: str | None = None, order: int = 100
-             ) -> Callable[[Callable[[Any], dict[str, Any]]], Callable[[Any], dict[str, Any]]]:
+def register(
+    key: str, *, title: Any, template: str, permission: str | None = None, order: int = 100
+) -> Callable[[Callable[[Any], dict[str, Any]]], Callable[[Any], dict[str, Any]]]:
     def decorator(fn: Callable[[Any], dict[str, Any]]) -> Callable[[Any], dict[str, Any]]:
         _cards[key] = Card(key, title, template, permission, order, fn)
         return fn

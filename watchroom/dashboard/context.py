@@ -36,9 +36,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue  # a module not built yet
-        items.append({
-            "label": item.label, "url": url, "icon": item.icon,
-            "count": counts.get(item.badge, 0) if item.badge else 0,
-            "active": request.path == url or (url != "/" and request.path.startswith(url)),
-        })
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "count": counts.get(item.badge, 0) if item.badge else 0,
+                "active": request.path == url or (url != "/" and request.path.startswith(url)),
+            }
+        )
     return {"nav_items": items, "nav_counts": counts}

@@ -19,12 +19,15 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), "dashboard:home", "house"),
-    NavItem(_("Approvals"), "approvals:inbox", "check2-square", "approvals.decide", badge="approvals_waiting"),
+    NavItem(
+        _("Approvals"), "approvals:inbox", "check2-square", "approvals.decide", badge="approvals_waiting"
+    ),
     NavItem(_("My requests"), "approvals:mine", "send", "approvals.request"),
     NavItem(_("All requests"), "approvals:all", "list-check", "approvals.view_all"),
     NavItem(_("Cameras"), "sites:camera_list", "camera-video", "sites.view"),
     NavItem(_("Sites"), "sites:campus_list", "building", "sites.view"),
     NavItem(_("Recorders"), "sites:recorder_list", "hdd-rack", "sites.view"),
+    NavItem(_("Regulations"), "regulations:list", "journal-text", "regulations.view"),
     NavItem(_("Audit trail"), "audit:event_list", "shield-check", "audit.view"),
     NavItem(_("Users"), "accounts:user_list", "people", "accounts.manage"),
     NavItem(_("Approval policies"), "approvals:policy_list", "diagram-3", "approvals.manage_policy"),

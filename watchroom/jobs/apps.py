@@ -6,3 +6,8 @@ class JobsConfig(AppConfig):
     name = "watchroom.jobs"
     label = "jobs"
     verbose_name = _("Timed jobs")
+
+    def ready(self) -> None:
+        from . import registry
+
+        registry.autodiscover()

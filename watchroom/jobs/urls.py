@@ -1,4 +1,8 @@
 from django.urls import path
 
+from . import views
+
 app_name = "jobs"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="job_list"),
+]

@@ -20,7 +20,9 @@ class RequestContext:
     channel: str  # web, api, cli, worker
 
 
-_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar("watchroom_ctx", default=None)
+_current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
+    "watchroom_ctx", default=None
+)
 
 
 def current() -> RequestContext:

@@ -11,14 +11,33 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PERSONAS = (
-    "leader", "secchief", "director", "deputy", "operator", "engineer", "itstaff", "headnurse",
-    "auditor", "sysadmin", "secadmin", "auditadmin",
+    "leader",
+    "secchief",
+    "director",
+    "deputy",
+    "operator",
+    "engineer",
+    "itstaff",
+    "headnurse",
+    "auditor",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
 )
 # persona -> role code, for reference
 PERSONA_ROLES = {
-    "leader": "leader", "secchief": "security_head", "director": "director", "deputy": "deputy",
-    "operator": "operator", "engineer": "engineer", "itstaff": "it", "headnurse": "dept_head",
-    "auditor": "auditor", "sysadmin": "sysadmin", "secadmin": "secadmin", "auditadmin": "auditadmin",
+    "leader": "leader",
+    "secchief": "security_head",
+    "director": "director",
+    "deputy": "deputy",
+    "operator": "operator",
+    "engineer": "engineer",
+    "itstaff": "it",
+    "headnurse": "dept_head",
+    "auditor": "auditor",
+    "sysadmin": "sysadmin",
+    "secadmin": "secadmin",
+    "auditadmin": "auditadmin",
 }
 
 
@@ -37,16 +56,16 @@ class World:
 
 @dataclass
 class Case:
-    name: str                                   # URL name, e.g. "sites:camera_detail"
-    expect: dict[str, int]                      # persona -> status (personas not listed get `default`)
+    name: str  # URL name, e.g. "sites:camera_detail"
+    expect: dict[str, int]  # persona -> status (personas not listed get `default`)
     default: int = 403
-    anonymous: int | None = None                # None: 302 for pages, 401 for /api/
-    outsider: int | None = None                 # campus-B operator; None: same as "operator"
+    anonymous: int | None = None  # None: 302 for pages, 401 for /api/
+    outsider: int | None = None  # campus-B operator; None: same as "operator"
     method: str = "get"
     args: Callable[[World], list[Any]] | None = None
     data: dict[str, Any] | Callable[[World], dict[str, Any]] | None = None
     query: str = ""
-    label: str = ""                             # to tell two cases of one URL apart
+    label: str = ""  # to tell two cases of one URL apart
 
     @property
     def id(self) -> str:
@@ -66,6 +85,6 @@ class Case:
 
 def everyone(status: int, **overrides: int) -> dict[str, int]:
     """{persona: status} for all personas, with overrides."""
-    result = {p: status for p in PERSONAS}
+    result = dict.fromkeys(PERSONAS, status)
     result.update(overrides)
     return result

@@ -8,7 +8,6 @@ import pkgutil
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -47,7 +46,11 @@ def _named_urls() -> set[str]:
                     continue
                 walk(p.url_patterns, f"{ns}{p.namespace}:" if p.namespace else ns)
             elif isinstance(p, URLPattern) and p.name:
-                if p.name in IGNORED_NAMES or p.name.endswith(("-detail", "-list")) and "format" in str(p.pattern):
+                if (
+                    p.name in IGNORED_NAMES
+                    or p.name.endswith(("-detail", "-list"))
+                    and "format" in str(p.pattern)
+                ):
                     continue
                 names.add(ns + p.name)
 
@@ -68,8 +71,9 @@ PERSONAS_ALL = (*PERSONA_ROLES, "outsider", "anonymous")
 def world(campus_a: Any, campus_b: Any, room_a: Any, camera_a: Any, camera_b: Any) -> World:
     users = {name: make_user(name, role, campuses=[campus_a]) for name, role in PERSONA_ROLES.items()}
     users["outsider"] = make_user("outsider", "operator", campuses=[campus_b])
-    return World(users=users, campus_a=campus_a, campus_b=campus_b, room_a=room_a, camera_a=camera_a,
-                 camera_b=camera_b)
+    return World(
+        users=users, campus_a=campus_a, campus_b=campus_b, room_a=room_a, camera_a=camera_a, camera_b=camera_b
+    )
 
 
 def _client(world: World, persona: str, api: bool) -> Any:
@@ -81,16 +85,18 @@ def _client(world: World, persona: str, api: bool) -> Any:
         return Client()
     user = world.users[persona]
     if api:
-        from watchroom.accounts import services
-
         from rest_framework.test import APIClient
+
+        from watchroom.accounts import services
 
         key, _token = services.issue_token(user)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         return client
     client = Client()
-    assert client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/accounts/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
+    )
     return client
 
 
