@@ -26,12 +26,19 @@ class RoleBackend(ModelBackend):
         if perm in codes:
             return True
         app, _, action = perm.partition(".")
-        if "system.admin" in codes and action.startswith(("view_", "change_")) and app in {"jobs", "notifications"}:
-            return True
-        return False
+        return (
+            "system.admin" in codes
+            and action.startswith(("view_", "change_"))
+            and app in {"jobs", "notifications"}
+        )
 
     def has_module_perms(self, user_obj: Any, app_label: str) -> bool:
-        return user_obj.is_active and "system.admin" in user_obj.permission_codes and app_label in {
-            "jobs",
-            "notifications",
-        }
+        return (
+            user_obj.is_active
+            and "system.admin" in user_obj.permission_codes
+            and app_label
+            in {
+                "jobs",
+                "notifications",
+            }
+        )

@@ -32,11 +32,15 @@ class User(AbstractUser):
     staff_no = models.CharField(_("staff number"), max_length=32, blank=True)
     department = models.CharField(_("department"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
-    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS)
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
+    )
     scope_all = models.BooleanField(
         _("whole hospital"), default=False, help_text=_("Sees every campus, room and camera.")
     )
-    campuses = models.ManyToManyField("sites.Campus", blank=True, verbose_name=_("campuses"), related_name="+")
+    campuses = models.ManyToManyField(
+        "sites.Campus", blank=True, verbose_name=_("campuses"), related_name="+"
+    )
     rooms = models.ManyToManyField(
         "sites.MonitoringRoom", blank=True, verbose_name=_("monitoring rooms"), related_name="+"
     )
@@ -47,7 +51,12 @@ class User(AbstractUser):
     must_change_password = models.BooleanField(_("must change password"), default=False)
     deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
     deactivated_by = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("deactivated by")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("deactivated by"),
     )
     successor = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("successor")
@@ -129,6 +138,9 @@ class PasswordHistory(models.Model):
         verbose_name_plural = _("password history")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.created_at:%Y-%m-%d}"
+
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def live(self) -> ApiTokenQuerySet:
@@ -138,7 +150,9 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 class ApiToken(models.Model):
     """An expiring API token. Only its SHA-256 is stored; the token is shown once."""
 
-    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="api_tokens", verbose_name=_("user")
+    )
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
     prefix = models.CharField(_("prefix"), max_length=8)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -175,3 +189,6 @@ class UserSession(models.Model):
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.session_key[:8]}…"

@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 
 class CharacterClassValidator:
+    """At least three of four character classes."""
+
     def validate(self, password: str, user: Any = None) -> None:
         classes = sum(
             [
@@ -23,8 +25,10 @@ class CharacterClassValidator:
         )
         if classes < 3:
             raise ValidationError(
-                _("The password must contain at least three of: lower-case letters, upper-case letters, "
-                  "digits and symbols."),
+                _(
+                    "The password must contain at least three of: lower-case letters, upper-case letters, "
+                    "digits and symbols."
+                ),
                 code="password_classes",
             )
 
@@ -33,6 +37,8 @@ class CharacterClassValidator:
 
 
 class NotContainingUsernameValidator:
+    """The password does not contain the username, in any case."""
+
     def validate(self, password: str, user: Any = None) -> None:
         username = getattr(user, "username", "") or ""
         if username and username.lower() in password.lower():
@@ -43,16 +49,20 @@ class NotContainingUsernameValidator:
 
 
 class HistoryValidator:
+    """Not one of the last `PASSWORD_HISTORY` passwords (the current one included)."""
+
     def validate(self, password: str, user: Any = None) -> None:
         if user is None or not getattr(user, "pk", None):
             return
-        recent = list(user.password_history.values_list("password", flat=True)[: settings.PASSWORD_HISTORY])
-        if user.password:
-            recent.append(user.password)
+        # The last N passwords: the current one and the N-1 before it.
+        keep = settings.PASSWORD_HISTORY
+        recent = [user.password] if user.password else []
+        recent += list(user.password_history.values_list("password", flat=True)[: max(keep - len(recent), 0)])
         for old in recent:
             if old and check_password(password, old):
                 raise ValidationError(
-                    _("The password must differ from your last %(n)d passwords.") % {"n": settings.PASSWORD_HISTORY},
+                    _("The password must differ from your last %(n)d passwords.")
+                    % {"n": settings.PASSWORD_HISTORY},
                     code="password_reused",
                 )
 

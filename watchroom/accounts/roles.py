@@ -10,6 +10,8 @@ approval policies and sees no business data; the audit administrator reads the a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +32,7 @@ class Role(models.TextChoices):
 
 
 # code -> label. Later modules add their codes here.
-PERMISSIONS: dict[str, str] = {
+PERMISSIONS: dict[str, Any] = {  # code -> lazy translated label
     "sites.view": _("View campuses, areas, rooms, cameras and recorders"),
     "sites.manage": _("Create, edit and import sites and cameras"),
     "sites.view_credentials": _("Read camera credentials"),

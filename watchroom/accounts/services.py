@@ -4,6 +4,8 @@ tokens goes through here and writes its audit event in the same transaction (GOV
 
 from __future__ import annotations
 
+import secrets
+import string
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -22,7 +24,7 @@ from watchroom.lib.errors import InvalidTransition, SignatureFailed, ValidationF
 
 from . import handover
 from .models import ApiToken, PasswordHistory, User, UserRole, UserSession
-from .roles import HOSPITAL_WIDE_ROLES, Role
+from .roles import ADMIN_ROLES, HOSPITAL_WIDE_ROLES, Role
 
 PROFILE_FIELDS = ["real_name", "staff_no", "department", "phone", "email", "language"]
 SYSTEM_USERNAME = "system"
@@ -37,10 +39,28 @@ def system_user() -> User:
 
 
 def _validate_password(password: str, user: User) -> None:
+    """The policy of `passwords.py` (等保 8.1.4.1 a). The refusal carries every rule broken, by code."""
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        raise ValidationFailed(" ".join(exc.messages), code="password_policy") from None
+        reasons = sorted({e.code or "invalid" for e in exc.error_list})
+        raise ValidationFailed(
+            " ".join(exc.messages), code="password_policy", details={"reasons": reasons}
+        ) from None
+
+
+def generate_temporary_password() -> str:
+    """A random password that meets the policy: four character classes, 14 characters."""
+    alphabet = string.ascii_letters + string.digits + "#%+=-_!"
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _i in range(14))
+        if (
+            any(c.islower() for c in candidate)
+            and any(c.isupper() for c in candidate)
+            and any(c.isdigit() for c in candidate)
+            and any(not c.isalnum() for c in candidate)
+        ):
+            return candidate
 
 
 def _store_password(user: User, password: str) -> None:
@@ -51,17 +71,31 @@ def _store_password(user: User, password: str) -> None:
 
 
 def _clean_roles(roles: Iterable[str]) -> list[str]:
+    """Known roles only; an administrator role (三员分立, 等保 8.1.4.2) is held alone."""
     roles = sorted(set(roles))
     unknown = [r for r in roles if r not in Role.values]
     if unknown:
-        raise ValidationFailed(_("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}, code="unknown_role")
+        raise ValidationFailed(
+            _("Unknown role: %(roles)s") % {"roles": ", ".join(unknown)}, code="unknown_role"
+        )
+    if set(roles) & ADMIN_ROLES and len(roles) > 1:
+        raise ValidationFailed(
+            _("The system, security and audit administrator roles are each held alone, by different people."),
+            code="admin_roles_combined",
+        )
     return roles
 
 
 @transaction.atomic
 def create_user(
-    *, actor: Any, username: str, real_name: str, password: str, roles: Iterable[str] = (),
-    must_change_password: bool = True, **profile: Any,
+    *,
+    actor: Any,
+    username: str,
+    real_name: str,
+    password: str,
+    roles: Iterable[str] = (),
+    must_change_password: bool = True,
+    **profile: Any,
 ) -> User:
     """Create an account. The password must meet the policy; the person changes it at first login."""
     username = username.strip()
@@ -73,7 +107,11 @@ def create_user(
     if staff_no and User.objects.filter(staff_no=staff_no).exists():
         raise ValidationFailed(_("The staff number %(n)s is taken.") % {"n": staff_no}, code="staff_no_taken")
     role_list = _clean_roles(roles)
-    user = User(username=username, real_name=real_name.strip(), **{k: v for k, v in profile.items() if k in PROFILE_FIELDS})
+    user = User(
+        username=username,
+        real_name=real_name.strip(),
+        **{k: v for k, v in profile.items() if k in PROFILE_FIELDS},
+    )
     _validate_password(password, user)
     user.set_password(password)
     user.password_changed_at = timezone.now()
@@ -82,7 +120,9 @@ def create_user(
     user.save()
     UserRole.objects.bulk_create([UserRole(user=user, role=r) for r in role_list])
     audit.record(
-        actor, "accounts.user_created", user,
+        actor,
+        "accounts.user_created",
+        user,
         changes={**audit.snapshot(user, ["username", *PROFILE_FIELDS, "scope_all"]), "roles": role_list},
     )
     return user
@@ -99,7 +139,9 @@ def update_profile(user: User, *, actor: Any, **fields: Any) -> User:
     if not user.real_name.strip():
         raise ValidationFailed(_("Username and real name are required."), code="required")
     if user.staff_no and User.objects.exclude(pk=user.pk).filter(staff_no=user.staff_no).exists():
-        raise ValidationFailed(_("The staff number %(n)s is taken.") % {"n": user.staff_no}, code="staff_no_taken")
+        raise ValidationFailed(
+            _("The staff number %(n)s is taken.") % {"n": user.staff_no}, code="staff_no_taken"
+        )
     changes = audit.diff(before, audit.snapshot(user, PROFILE_FIELDS))
     if not changes:
         return user
@@ -133,7 +175,12 @@ def set_roles(user: User, roles: Iterable[str], *, actor: Any) -> User:
 
 @transaction.atomic
 def set_scope(
-    user: User, *, actor: Any, scope_all: bool, campuses: Iterable[Any] = (), rooms: Iterable[Any] = (),
+    user: User,
+    *,
+    actor: Any,
+    scope_all: bool,
+    campuses: Iterable[Any] = (),
+    rooms: Iterable[Any] = (),
     camera_groups: Iterable[Any] = (),
 ) -> User:
     """Set what a user sees: the whole hospital, or campuses, monitoring rooms and camera groups."""
@@ -148,7 +195,7 @@ def set_scope(
         "rooms": ids(user.rooms.all()),
         "camera_groups": ids(user.camera_groups.all()),
     }
-    after = {
+    after: dict[str, Any] = {
         "scope_all": bool(scope_all),
         "campuses": ids(campuses),
         "rooms": ids(rooms),
@@ -166,25 +213,33 @@ def set_scope(
     return user
 
 
-@transaction.atomic
 def change_password(user: User, *, old_password: str, new_password: str) -> User:
-    """The user changes their own password (old one required)."""
-    user = User.objects.select_for_update().get(pk=user.pk)
-    if not user.check_password(old_password):
-        audit.record(user, "accounts.password_change_failed", user, outcome="failure")
-        raise ValidationFailed(_("The current password is wrong."), code="wrong_password")
-    _validate_password(new_password, user)
-    _store_password(user, new_password)
-    user.must_change_password = False
-    user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    audit.record(user, "accounts.password_changed", user)
-    return user
+    """The user changes their own password (old one required). A wrong old password is audited."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.check_password(old_password):
+            _validate_password(new_password, user)
+            _store_password(user, new_password)
+            user.must_change_password = False
+            user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+            audit.record(user, "accounts.password_changed", user)
+            return user
+    # Recorded outside the refused transaction, so that the refusal itself is kept.
+    audit.record(user, "accounts.password_change_failed", user, outcome="failure")
+    raise ValidationFailed(_("The current password is wrong."), code="wrong_password")
 
 
 @transaction.atomic
 def reset_password(user: User, *, actor: Any, new_password: str) -> User:
-    """The security administrator sets a temporary password; the user must change it at next login."""
+    """The security administrator sets a temporary password; the user must change it at next login.
+
+    `generate_temporary_password()` makes one that meets the policy. Nobody resets their own password
+    this way (they change it, knowing the old one)."""
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise ValidationFailed(_("Change your own password on your account page."), code="self_reset")
     user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.is_active:
+        raise InvalidTransition(_("This account is deactivated."), code="inactive")
     _validate_password(new_password, user)
     _store_password(user, new_password)
     user.must_change_password = True
@@ -193,7 +248,19 @@ def reset_password(user: User, *, actor: Any, new_password: str) -> User:
     return user
 
 
+@transaction.atomic
+def unlock_user(user: User, *, actor: Any) -> int:
+    """Clear the lockout after repeated failed logins (等保 8.1.4.1 c); returns the attempts cleared."""
+    from axes.utils import reset as axes_reset
+
+    user = User.objects.select_for_update().get(pk=user.pk)
+    cleared = axes_reset(username=user.username)
+    audit.record(actor, "accounts.unlocked", user, changes={"attempts_cleared": cleared})
+    return cleared
+
+
 # --- sessions and tokens ---------------------------------------------------------------------
+
 
 def note_login(user: User, session_key: str, ip: str) -> None:
     """Remember which session belongs to whom (called at login), so offboarding can end it."""
@@ -213,10 +280,17 @@ def issue_token(user: User, *, actor: Any | None = None) -> tuple[str, ApiToken]
     """A new API token; the plain key is returned once and only its hash is kept."""
     key = ApiToken.new_key()
     token = ApiToken.objects.create(
-        user=user, key_hash=ApiToken.hash_key(key), prefix=key[:8],
+        user=user,
+        key_hash=ApiToken.hash_key(key),
+        prefix=key[:8],
         expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_HOURS),
     )
-    audit.record(actor or user, "accounts.token_issued", user, changes={"token": token.prefix, "expires": token.expires_at})
+    audit.record(
+        actor or user,
+        "accounts.token_issued",
+        user,
+        changes={"token": token.prefix, "expires": token.expires_at},
+    )
     return key, token
 
 
@@ -230,6 +304,7 @@ def revoke_tokens(user: User, *, actor: Any) -> int:
 
 # --- two-factor --------------------------------------------------------------------------------
 
+
 def confirmed_device(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
@@ -240,19 +315,20 @@ def start_totp_enrolment(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="TOTP", confirmed=False)
 
 
-@transaction.atomic
 def confirm_totp_enrolment(user: User, token: str) -> TOTPDevice:
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    if device is None:
-        raise InvalidTransition(_("Start the enrolment again."), code="no_pending_device")
-    if not device.verify_token(token.strip()):
-        audit.record(user, "accounts.totp_enrol_failed", user, outcome="failure")
-        raise ValidationFailed(_("The code is wrong or has expired."), code="otp_invalid")
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
-    audit.record(user, "accounts.totp_enrolled", user)
-    return device
+    """Confirm the pending authenticator with a code from it; a wrong code is audited."""
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        if device is None:
+            raise InvalidTransition(_("Start the enrolment again."), code="no_pending_device")
+        if device.verify_token(token.strip()):
+            TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            audit.record(user, "accounts.totp_enrolled", user)
+            return device
+    audit.record(user, "accounts.totp_enrol_failed", user, outcome="failure")
+    raise ValidationFailed(_("The code is wrong or has expired."), code="otp_invalid")
 
 
 @transaction.atomic
@@ -265,27 +341,40 @@ def reset_totp(user: User, *, actor: Any) -> None:
 def reauthenticate(user: User, *, password: str, otp: str = "") -> None:
     """Check the password (and TOTP when enrolled) at the moment of signing (21 CFR Part 11 spirit)."""
     if not user.is_active or not user.check_password(password or ""):
-        raise SignatureFailed(_("The password is wrong; the signature was not made."), code="signature_password")
+        raise SignatureFailed(
+            _("The password is wrong; the signature was not made."), code="signature_password"
+        )
     device = confirmed_device(user)
     if device is not None and not device.verify_token((otp or "").strip()):
-        raise SignatureFailed(_("The dynamic code is wrong; the signature was not made."), code="signature_otp")
+        raise SignatureFailed(
+            _("The dynamic code is wrong; the signature was not made."), code="signature_otp"
+        )
     if device is None and user.needs_two_factor:
-        raise SignatureFailed(_("Enrol two-factor authentication before signing."), code="signature_needs_2fa")
+        raise SignatureFailed(
+            _("Enrol two-factor authentication before signing."), code="signature_needs_2fa"
+        )
 
 
 # --- offboarding -------------------------------------------------------------------------------
+
 
 @transaction.atomic
 def offboard_user(user: User, *, actor: Any, successor: User, reason: str) -> dict[str, Any]:
     """Deactivate a leaver at once (DATA-14; 等保 8.1.8.2): end every session and API token, hand
     pending approvals and open items to the successor, and record what the person held."""
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise ValidationFailed(_("You cannot offboard yourself."), code="self_offboard")
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_active:
         raise InvalidTransition(_("This account is already deactivated."), code="already_inactive")
-    if successor.pk == user.pk or not successor.is_active:
+    successor = User.objects.filter(pk=getattr(successor, "pk", successor)).first()  # type: ignore[assignment]
+    if (
+        successor is None
+        or successor.pk == user.pk
+        or not successor.is_active
+        or successor.username == SYSTEM_USERNAME
+    ):
         raise ValidationFailed(_("Choose an active successor other than the leaver."), code="bad_successor")
-    if actor is not None and getattr(actor, "pk", None) == user.pk:
-        raise ValidationFailed(_("You cannot offboard yourself."), code="self_offboard")
     if not reason.strip():
         raise ValidationFailed(_("Give a reason."), code="reason_required")
     held: dict[str, Any] = {
