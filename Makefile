@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml package.json package-lock.json
 install: $(STAMP)
 	$(BIN)/watchroom compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(BIN)/watchroom migrate --no-input -v 0
-	WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} $(BIN)/watchroom seeddemo
+	WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WATCHROOM_REQUIRE_2FA:-false} $(BIN)/watchroom seeddemo
 
 # Serve the demo hospital on http://127.0.0.1:$(PORT) with the timed-work worker beside it.
 run: install
@@ -43,7 +43,7 @@ lint:
 	$(BIN)/ruff format --check watchroom bench
 
 types:
-	$(BIN)/mypy watchroom
+	$(BIN)/mypy watchroom/lib watchroom/audit $(wildcard watchroom/*/services.py)
 
 migrations-check:
 	WATCHROOM_DEBUG=true $(BIN)/watchroom makemigrations --check --dry-run

@@ -6,3 +6,6 @@ class SitesConfig(AppConfig):
     name = "watchroom.sites"
     label = "sites"
     verbose_name = _("Sites and cameras")
+
+    def ready(self) -> None:
+        from . import home_cards  # noqa: F401

@@ -42,7 +42,9 @@ class Campus(models.Model):
 class Building(models.Model):
     """A building on a campus."""
 
-    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("campus"))
+    campus = models.ForeignKey(
+        Campus, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("campus")
+    )
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
@@ -62,9 +64,12 @@ class Building(models.Model):
 class Floor(models.Model):
     """A floor of a building; basements are negative."""
 
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="floors", verbose_name=_("building"))
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="floors", verbose_name=_("building")
+    )
     level = models.IntegerField(_("level"))
     name = models.CharField(_("name"), max_length=50)
+    is_active = models.BooleanField(_("active"), default=True)
 
     objects = querysets.FloorQuerySet.as_manager()
 
@@ -126,25 +131,44 @@ DEFAULT_PRIVACY = {
 }
 # Area types that are key areas (重点部位) by default (国卫办医发〔2013〕28号).
 DEFAULT_KEY_AREA = {
-    AreaType.PHARMACY, AreaType.EMERGENCY, AreaType.CASHIER, AreaType.FINANCE, AreaType.BLOOD_BANK,
-    AreaType.SERVER_ROOM, AreaType.HAZMAT_STORE, AreaType.UTILITY, AreaType.ENTRANCE, AreaType.MEDICAL_RECORDS,
-    AreaType.ICU, AreaType.OPERATING_ROOM, AreaType.MONITORING_ROOM,
+    AreaType.PHARMACY,
+    AreaType.EMERGENCY,
+    AreaType.CASHIER,
+    AreaType.FINANCE,
+    AreaType.BLOOD_BANK,
+    AreaType.SERVER_ROOM,
+    AreaType.HAZMAT_STORE,
+    AreaType.UTILITY,
+    AreaType.ENTRANCE,
+    AreaType.MEDICAL_RECORDS,
+    AreaType.ICU,
+    AreaType.OPERATING_ROOM,
+    AreaType.MONITORING_ROOM,
 }
 
 
 class Area(models.Model):
     """A place in the hospital that cameras cover (or must not cover)."""
 
-    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="areas", verbose_name=_("campus"))
+    campus = models.ForeignKey(
+        Campus, on_delete=models.PROTECT, related_name="areas", verbose_name=_("campus")
+    )
     building = models.ForeignKey(
-        Building, on_delete=models.PROTECT, null=True, blank=True, related_name="areas", verbose_name=_("building")
+        Building,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="areas",
+        verbose_name=_("building"),
     )
     floor = models.ForeignKey(
         Floor, on_delete=models.PROTECT, null=True, blank=True, related_name="areas", verbose_name=_("floor")
     )
     code = models.CharField(_("code"), max_length=30)
     name = models.CharField(_("name"), max_length=100)
-    area_type = models.CharField(_("area type"), max_length=20, choices=AreaType.choices, default=AreaType.OTHER)
+    area_type = models.CharField(
+        _("area type"), max_length=20, choices=AreaType.choices, default=AreaType.OTHER
+    )
     key_area = models.BooleanField(_("key area"), default=False)
     privacy_class = models.CharField(
         _("privacy class"), max_length=12, choices=PrivacyClass.choices, default=PrivacyClass.PUBLIC
@@ -175,7 +199,9 @@ class Area(models.Model):
 class MonitoringRoom(models.Model):
     """A monitoring room (监控室) of a campus, where operators are on duty."""
 
-    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("campus"))
+    campus = models.ForeignKey(
+        Campus, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("campus")
+    )
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
     area = models.ForeignKey(
@@ -198,13 +224,20 @@ class MonitoringRoom(models.Model):
 class CameraGroup(models.Model):
     """A group of cameras watched together (a wall, a building, a department)."""
 
-    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="camera_groups", verbose_name=_("campus"))
+    campus = models.ForeignKey(
+        Campus, on_delete=models.PROTECT, related_name="camera_groups", verbose_name=_("campus")
+    )
     room = models.ForeignKey(
-        MonitoringRoom, on_delete=models.PROTECT, null=True, blank=True, related_name="camera_groups",
+        MonitoringRoom,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="camera_groups",
         verbose_name=_("monitoring room"),
     )
     code = models.CharField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
 
     objects = querysets.CameraGroupQuerySet.as_manager()
 
@@ -247,9 +280,15 @@ class EncryptedCredentials(models.Model):
 class Recorder(EncryptedCredentials):
     """A network video recorder (NVR) or storage server."""
 
-    campus = models.ForeignKey(Campus, on_delete=models.PROTECT, related_name="recorders", verbose_name=_("campus"))
+    campus = models.ForeignKey(
+        Campus, on_delete=models.PROTECT, related_name="recorders", verbose_name=_("campus")
+    )
     room = models.ForeignKey(
-        MonitoringRoom, on_delete=models.PROTECT, null=True, blank=True, related_name="recorders",
+        MonitoringRoom,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recorders",
         verbose_name=_("monitoring room"),
     )
     number = models.CharField(_("number"), max_length=30, unique=True)
@@ -260,7 +299,9 @@ class Recorder(EncryptedCredentials):
     channels = models.PositiveIntegerField(_("channels"), default=64)
     storage_tb = models.DecimalField(_("storage (TB)"), max_digits=8, decimal_places=1, null=True, blank=True)
     retention_days = models.PositiveIntegerField(_("retention (days)"), default=30)
-    status = models.CharField(_("status"), max_length=16, choices=DeviceStatus.choices, default=DeviceStatus.IN_SERVICE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeviceStatus.choices, default=DeviceStatus.IN_SERVICE
+    )
 
     objects = querysets.RecorderQuerySet.as_manager()
 
@@ -269,7 +310,9 @@ class Recorder(EncryptedCredentials):
         verbose_name_plural = _("recorders")
         ordering = ["number"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(retention_days__gte=30), name="sites_recorder_retention_min_30"),
+            models.CheckConstraint(
+                condition=models.Q(retention_days__gte=30), name="sites_recorder_retention_min_30"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -291,7 +334,11 @@ class Camera(EncryptedCredentials):
     name = models.CharField(_("name"), max_length=100)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="cameras", verbose_name=_("area"))
     group = models.ForeignKey(
-        CameraGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="cameras",
+        CameraGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cameras",
         verbose_name=_("camera group"),
     )
     kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.FIXED)
@@ -302,10 +349,17 @@ class Camera(EncryptedCredentials):
     snapshot_url = models.CharField(_("snapshot URL"), max_length=300, blank=True)
     onvif_url = models.CharField(_("ONVIF address"), max_length=300, blank=True)
     recorder = models.ForeignKey(
-        Recorder, on_delete=models.PROTECT, null=True, blank=True, related_name="cameras", verbose_name=_("recorder")
+        Recorder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cameras",
+        verbose_name=_("recorder"),
     )
     channel = models.PositiveIntegerField(_("channel"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=DeviceStatus.choices, default=DeviceStatus.IN_SERVICE)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeviceStatus.choices, default=DeviceStatus.IN_SERVICE
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
@@ -319,7 +373,8 @@ class Camera(EncryptedCredentials):
         constraints = [
             # one camera per recorder channel
             models.UniqueConstraint(
-                fields=["recorder", "channel"], condition=models.Q(recorder__isnull=False, channel__isnull=False),
+                fields=["recorder", "channel"],
+                condition=models.Q(recorder__isnull=False, channel__isnull=False),
                 name="sites_camera_recorder_channel_unique",
             ),
             models.CheckConstraint(

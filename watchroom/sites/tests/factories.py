@@ -68,3 +68,12 @@ class CameraFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"摄像机{n}")
     area = factory.SubFactory(AreaFactory)
     stream_url = factory.Sequence(lambda n: f"rtsp://127.0.0.1:8554/cam{n}")
+
+
+class FloorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Floor
+
+    building = factory.SubFactory(BuildingFactory)
+    level = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"{n + 1}层")
