@@ -8,4 +8,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (login, logout, failed login, lockout)
+        # The home card; logins, logouts, failed logins and lockouts. The hourly chain check lives in
+        # tasks.py, which the jobs module discovers when it is installed.
+        from . import home_cards, signals  # noqa: F401

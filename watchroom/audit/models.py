@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .querysets import AuditEventQuerySet
+
 
 class AuditEvent(models.Model):
     """One audited action: a change, a login, a refusal, or a read of sensitive data."""
@@ -41,6 +43,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
@@ -50,11 +54,16 @@ class AuditEvent(models.Model):
             models.Index(fields=["target_type", "target_id", "id"], name="audit_target_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("audit:event_detail", args=[self.pk])
+
     @property
     def changes(self) -> dict:
         import json
 
         return json.loads(self.changes_json) if self.changes_json else {}
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"

@@ -31,11 +31,17 @@ def on_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 @receiver(user_login_failed)
 def on_login_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     username = str(credentials.get("username", ""))[:150]
-    services.record(None, "accounts.login_failed", ("accounts.user", "", username), outcome="failure",
-                    username=username)
+    services.record(
+        None, "accounts.login_failed", ("accounts.user", "", username), outcome="failure", username=username
+    )
 
 
 @receiver(user_locked_out)
 def on_locked_out(sender: Any, request: Any = None, username: str | None = None, **kwargs: Any) -> None:
-    services.record(None, "accounts.locked_out", ("accounts.user", "", username or ""), outcome="denied",
-                    username=username or "")
+    services.record(
+        None,
+        "accounts.locked_out",
+        ("accounts.user", "", username or ""),
+        outcome="denied",
+        username=username or "",
+    )
