@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "watchroom.notifications",
     "watchroom.jobs",
     "watchroom.regulations",
+    "watchroom.equipment",
+    "watchroom.duty",
+    "watchroom.health",
+    "watchroom.footage",
     "watchroom.dashboard",
     "watchroom.api",
 ]

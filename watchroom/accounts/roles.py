@@ -46,25 +46,109 @@ PERMISSIONS: dict[str, Any] = {  # code -> lazy translated label
     "accounts.view_roles": _("See the role and permission table"),
     "regulations.view": _("Read the hospital's regulations"),
     "regulations.manage": _("Publish new versions of regulations"),
+    # equipment (issue 5)
+    "equipment.view": _("View the equipment ledger, faults and maintenance"),
+    "equipment.manage": _("Edit and import the equipment ledger; maintenance plans"),
+    "equipment.report_fault": _("Register equipment faults"),
+    "equipment.work": _("Repair faults and carry out maintenance work orders"),
+    "equipment.verify": _("Verify repaired faults"),
+    "equipment.change_request": _("File change requests for camera views and settings"),
+    "equipment.kpi": _("See equipment KPIs"),
+    # duty (issue 3)
+    "duty.view": _("See rotas, shifts, duty logs and inspections"),
+    "duty.work": _("Work a shift: sign in, write the duty log, inspect, hand over"),
+    "duty.manage": _("Edit and publish rotas, shift templates and duty settings"),
+    "duty.supervise": _("Check sign-ins, record violations"),
+    "duty.signoff": _("Sign off shift, daily and weekly reports"),
+    # camera health (issue 6)
+    "health.view": _("See camera health, thumbnails and probe results"),
+    "health.run": _("Run a diagnosis of a camera"),
+    "health.manage": _("Edit health thresholds and reference snapshots"),
+    # footage and evidence (issue 4)
+    "footage.view": _("See footage requests, the viewing register and holds"),
+    "footage.request": _("Register footage requests"),
+    "footage.operate": _("Register viewings, upload exports, release copies"),
+    "footage.vault": _("Access evidence vault files (each access on the custody log)"),
+    "footage.retention": _("Manage retention and holds"),
     "system.admin": _("System configuration (Django admin, timed jobs)"),
     "jobs.view": _("See timed jobs and their state"),
 }
 
 _BUSINESS_VIEW = {"sites.view", "approvals.request", "regulations.view"}
 _APPROVER = _BUSINESS_VIEW | {"approvals.decide", "approvals.view_all"}
+_OVERSIGHT = {"equipment.view", "equipment.kpi", "duty.view", "health.view", "footage.view"}
+_CENTRE_LEAD = _OVERSIGHT | {
+    "equipment.manage",
+    "equipment.report_fault",
+    "equipment.verify",
+    "equipment.change_request",
+    "duty.work",
+    "duty.manage",
+    "duty.supervise",
+    "duty.signoff",
+    "health.run",
+    "health.manage",
+    "footage.request",
+    "footage.operate",
+    "footage.vault",
+    "footage.retention",
+}
+_OPERATOR = {
+    "equipment.view",
+    "equipment.report_fault",
+    "equipment.verify",
+    "equipment.change_request",
+    "duty.view",
+    "duty.work",
+    "health.view",
+    "health.run",
+    "footage.view",
+    "footage.request",
+    "footage.operate",
+}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.LEADER: frozenset(_APPROVER),
-    Role.SECURITY_HEAD: frozenset(_APPROVER | {"accounts.view_roles", "regulations.manage"}),
-    Role.DIRECTOR: frozenset(
-        _APPROVER | {"sites.manage", "sites.view_credentials", "accounts.view_roles", "regulations.manage"}
+    Role.LEADER: frozenset(_APPROVER | _OVERSIGHT | {"duty.signoff"}),
+    Role.SECURITY_HEAD: frozenset(
+        _APPROVER
+        | _OVERSIGHT
+        | {
+            "accounts.view_roles",
+            "regulations.manage",
+            "duty.signoff",
+            "duty.supervise",
+            "footage.request",
+            "footage.retention",
+        }
     ),
-    Role.DEPUTY: frozenset(_APPROVER | {"sites.manage", "sites.view_credentials"}),
-    Role.OPERATOR: frozenset(_BUSINESS_VIEW),
-    Role.ENGINEER: frozenset(_BUSINESS_VIEW | {"sites.manage", "sites.view_credentials"}),
-    Role.IT: frozenset(_BUSINESS_VIEW | {"approvals.decide"}),
-    Role.DEPT_HEAD: frozenset(_BUSINESS_VIEW),
-    Role.AUDITOR: frozenset({"sites.view", "approvals.view_all", "audit.view", "audit.export", "regulations.view"}),
+    Role.DIRECTOR: frozenset(
+        _APPROVER
+        | _CENTRE_LEAD
+        | {"sites.manage", "sites.view_credentials", "accounts.view_roles", "regulations.manage"}
+    ),
+    Role.DEPUTY: frozenset(_APPROVER | _CENTRE_LEAD | {"sites.manage", "sites.view_credentials"}),
+    Role.OPERATOR: frozenset(_BUSINESS_VIEW | _OPERATOR),
+    Role.ENGINEER: frozenset(
+        _BUSINESS_VIEW
+        | {
+            "sites.manage",
+            "sites.view_credentials",
+            "equipment.view",
+            "equipment.manage",
+            "equipment.report_fault",
+            "equipment.work",
+            "equipment.change_request",
+            "equipment.kpi",
+            "health.view",
+            "health.run",
+            "health.manage",
+        }
+    ),
+    Role.IT: frozenset(_BUSINESS_VIEW | {"approvals.decide", "equipment.view", "health.view"}),
+    Role.DEPT_HEAD: frozenset(_BUSINESS_VIEW | {"footage.request"}),
+    Role.AUDITOR: frozenset(
+        {"sites.view", "approvals.view_all", "audit.view", "audit.export", "regulations.view"} | _OVERSIGHT
+    ),
     Role.SYSADMIN: frozenset({"system.admin", "jobs.view", "accounts.view_roles"}),
     Role.SECADMIN: frozenset({"accounts.manage", "accounts.view_roles", "approvals.manage_policy"}),
     Role.AUDITADMIN: frozenset({"audit.view", "audit.export", "accounts.view_roles"}),

@@ -13,6 +13,10 @@ API_MODULES = [
     "watchroom.approvals.api",
     "watchroom.sites.api",
     "watchroom.notifications.api",
+    "watchroom.equipment.api",
+    "watchroom.duty.api",
+    "watchroom.health.api",
+    "watchroom.footage.api",
 ]
 
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FootageConfig(AppConfig):
+    name = "watchroom.footage"
+    label = "footage"
+    verbose_name = _("Footage and evidence")
