@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "watchroom.duty",
     "watchroom.health",
     "watchroom.footage",
+    "watchroom.incidents",
     "watchroom.dashboard",
     "watchroom.api",
 ]

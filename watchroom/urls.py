@@ -22,6 +22,7 @@ urlpatterns = [
     path("duty/", include("watchroom.duty.urls")),
     path("health/", include("watchroom.health.urls")),
     path("footage/", include("watchroom.footage.urls")),
+    path("incidents/", include("watchroom.incidents.urls")),
     path("api/", include("watchroom.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sysadmin/", admin.site.urls),

@@ -70,13 +70,19 @@ PERMISSIONS: dict[str, Any] = {  # code -> lazy translated label
     "footage.operate": _("Register viewings, upload exports, release copies"),
     "footage.vault": _("Access evidence vault files (each access on the custody log)"),
     "footage.retention": _("Manage retention and holds"),
+    # alarms and incidents (issue 7)
+    "incidents.view": _("See alarms, incidents, drills and their statistics"),
+    "incidents.handle": _("Acknowledge alarms, open and work incidents"),
+    "incidents.manage": _(
+        "Manage alarm sources, playbooks, contacts; close and review incidents; run drills"
+    ),
     "system.admin": _("System configuration (Django admin, timed jobs)"),
     "jobs.view": _("See timed jobs and their state"),
 }
 
 _BUSINESS_VIEW = {"sites.view", "approvals.request", "regulations.view"}
 _APPROVER = _BUSINESS_VIEW | {"approvals.decide", "approvals.view_all"}
-_OVERSIGHT = {"equipment.view", "equipment.kpi", "duty.view", "health.view", "footage.view"}
+_OVERSIGHT = {"equipment.view", "equipment.kpi", "duty.view", "health.view", "footage.view", "incidents.view"}
 _CENTRE_LEAD = _OVERSIGHT | {
     "equipment.manage",
     "equipment.report_fault",

@@ -17,6 +17,7 @@ API_MODULES = [
     "watchroom.duty.api",
     "watchroom.health.api",
     "watchroom.footage.api",
+    "watchroom.incidents.api",
 ]
 
 

@@ -24,6 +24,8 @@ NAV: list[NavItem] = [
     ),
     NavItem(_("My requests"), "approvals:mine", "send", "approvals.request"),
     NavItem(_("All requests"), "approvals:all", "list-check", "approvals.view_all"),
+    NavItem(_("Alarm console"), "incidents:console", "bell", "incidents.view"),
+    NavItem(_("Incidents"), "incidents:incident_list", "exclamation-octagon", "incidents.view"),
     NavItem(_("Duty"), "duty:board", "clipboard-check", "duty.view"),
     NavItem(_("Camera health"), "health:overview", "activity", "health.view"),
     NavItem(_("Footage requests"), "footage:request_list", "film", "footage.view"),
