@@ -62,7 +62,7 @@ class User(AbstractUser):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("successor")
     )
 
-    objects = UserManager()
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("user")

@@ -6,6 +6,8 @@ WeCom/DingTalk webhooks. Each channel's attempt is a `Delivery` row carrying its
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
-    def visible_to(self, user: object) -> NotificationQuerySet:
+    def visible_to(self, user: Any) -> NotificationQuerySet:
         """A person sees only their own notifications, whatever their role."""
         if not getattr(user, "is_authenticated", False):
             return self.none()

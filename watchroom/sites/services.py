@@ -248,11 +248,12 @@ def retire_floor(floor: Floor, *, actor: Any, reason: str) -> Floor:
 
 
 def _check_area(area: Area, before: dict[str, Any] | None) -> None:
-    if area.floor_id and not area.building_id:
-        area.building = area.floor.building
-    if area.building_id and area.campus_id and area.building.campus_id != area.campus_id:
+    floor, building = area.floor, area.building
+    if floor is not None and building is None:
+        area.building = building = floor.building
+    if building is not None and area.campus_id and building.campus_id != area.campus_id:
         raise ValidationFailed(_("The building is not on the area's campus."), code="building_other_campus")
-    if area.floor_id and area.floor.building_id != area.building_id:
+    if floor is not None and floor.building_id != area.building_id:
         raise ValidationFailed(_("The floor is not in the area's building."), code="floor_other_building")
 
 
@@ -274,7 +275,7 @@ def update_area(area: Area, *, actor: Any, **values: Any) -> Area:
     audit note, so the cameras can be removed (the area page shows a warning)."""
     if values.get("privacy_class") == "":
         values["privacy_class"] = DEFAULT_PRIVACY.get(
-            values.get("area_type") or area.area_type, PrivacyClass.PUBLIC
+            AreaType(values.get("area_type") or area.area_type), PrivacyClass.PUBLIC
         )
     if "key_area" in values and values["key_area"] is None:
         values["key_area"] = (values.get("area_type") or area.area_type) in DEFAULT_KEY_AREA
@@ -293,7 +294,7 @@ def retire_area(area: Area, *, actor: Any, reason: str) -> Area:
 
 
 def _check_room(room: MonitoringRoom, before: dict[str, Any] | None) -> None:
-    if room.area_id and room.campus_id and room.area.campus_id != room.campus_id:
+    if room.area is not None and room.campus_id and room.area.campus_id != room.campus_id:
         raise ValidationFailed(_("The area is not on the room's campus."), code="area_other_campus")
 
 
@@ -313,7 +314,7 @@ def retire_room(room: MonitoringRoom, *, actor: Any, reason: str) -> MonitoringR
 
 
 def _check_group(group: CameraGroup, before: dict[str, Any] | None) -> None:
-    if group.room_id and group.campus_id and group.room.campus_id != group.campus_id:
+    if group.room is not None and group.campus_id and group.room.campus_id != group.campus_id:
         raise ValidationFailed(
             _("The monitoring room is not on the group's campus."), code="room_other_campus"
         )
@@ -341,7 +342,7 @@ def retire_camera_group(group: CameraGroup, *, actor: Any, reason: str) -> Camer
 
 
 def _check_recorder(recorder: Recorder, before: dict[str, Any] | None) -> None:
-    if recorder.room_id and recorder.campus_id and recorder.room.campus_id != recorder.campus_id:
+    if recorder.room is not None and recorder.campus_id and recorder.room.campus_id != recorder.campus_id:
         raise ValidationFailed(
             _("The monitoring room is not on the recorder's campus."), code="room_other_campus"
         )
