@@ -21,16 +21,19 @@ $(STAMP): pyproject.toml package.json package-lock.json
 install: $(STAMP)
 	$(BIN)/watchroom compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(BIN)/watchroom migrate --no-input -v 0
-	WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WATCHROOM_REQUIRE_2FA:-false} $(BIN)/watchroom seeddemo
+	$(DEMO_ENV) $(BIN)/watchroom seeddemo
 
 # Serve the demo hospital on http://127.0.0.1:$(PORT) with the timed-work worker beside it.
+# Demo defaults (each can be overridden from the environment): debug on, no TOTP, e-mail to files
+# under the data dir instead of an SMTP relay.
+DEMO_ENV = WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WATCHROOM_REQUIRE_2FA:-false} \
+	WATCHROOM_EMAIL_BACKEND=$${WATCHROOM_EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
+
 run: install
 	@echo "Watchroom: http://127.0.0.1:$(PORT)/  (demo logins in README.md)"
-	WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WATCHROOM_REQUIRE_2FA:-false} \
-	  $(BIN)/watchroom runworker & worker=$$!; \
+	$(DEMO_ENV) $(BIN)/watchroom runworker & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WATCHROOM_REQUIRE_2FA:-false} \
-	  $(BIN)/watchroom runserver 127.0.0.1:$(PORT)
+	  $(DEMO_ENV) $(BIN)/watchroom runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(BIN)/watchroom compilemessages --ignore=.venv --ignore=node_modules -v 0
