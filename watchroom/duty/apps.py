@@ -6,3 +6,7 @@ class DutyConfig(AppConfig):
     name = "watchroom.duty"
     label = "duty"
     verbose_name = _("Duty")
+
+    def ready(self) -> None:
+        # the built-in handover sections and the home card
+        from . import handover_sections, home_cards  # noqa: F401

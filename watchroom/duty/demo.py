@@ -1,0 +1,182 @@
+"""Duty demo data: day/night templates and published rotas (last month and this month) for both
+monitoring rooms, three weeks of handed-over shifts with a few thousand duty-log entries and four
+inspections each, entry templates, and the BB room's shift in progress now with operator1 and
+operator2 signed in. Idempotent and fast: rotas go through the services; the history is bulk
+loaded (one audit event per room, ``duty.demo_history_loaded``)."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from watchroom.accounts.models import User
+from watchroom.accounts.services import system_user
+from watchroom.audit import services as audit
+from watchroom.sites.models import Camera, MonitoringRoom
+
+from . import services
+from .models import (
+    CHECKLIST_KEYS,
+    Assignment,
+    EntryTemplate,
+    Inspection,
+    InspectionReminder,
+    LogEntry,
+    Post,
+    Shift,
+)
+
+HISTORY_DAYS = 21
+TEMPLATES = [
+    ("巡视正常", "routine", "巡视各监控画面，运行正常。", ""),
+    ("录像检查", "routine", "抽查录像回放，录像完整。", ""),
+    ("告警处置", "alarm", "报警主机告警，经画面复核为误报。", "已复位并记录。"),
+    ("画面丢失", "equipment_fault", "摄像机画面丢失。", "已报设备科维修。"),
+    ("网络中断", "system_fault", "部分摄像机网络中断。", "已通知信息中心。"),
+]
+SAMPLES = [
+    ("routine", "巡视各监控画面，运行正常。", ""),
+    ("routine", "门诊大厅人流正常，秩序良好。", ""),
+    ("routine", "停车场车辆进出正常。", ""),
+    ("abnormal", "急诊候诊区发生争执。", "通知保安到场劝离，已平息。"),
+    ("suspicious", "住院楼走廊有人反复徘徊。", "保安到场盘问，系患者家属。"),
+    ("alarm", "周界报警，经复核为飞鸟触发。", "已复位。"),
+    ("equipment_fault", "摄像机画面模糊。", "已报设备科。"),
+    ("report", "向保卫科值班报告夜间巡查情况。", ""),
+]
+
+
+def seed(stdout: Any) -> None:
+    actor = system_user()
+    director = User.objects.filter(username="director").first() or actor
+    now = timezone.now()
+    rooms = list(MonitoringRoom.objects.filter(code__in=["JK-BB", "JK-DY"]))
+    if not EntryTemplate.objects.exists():
+        for i, (title, cat, desc, action) in enumerate(TEMPLATES):
+            EntryTemplate.objects.create(
+                title=title, category=cat, description=desc, action_taken=action, order=i
+            )
+    this_month = timezone.localdate().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    for room in rooms:
+        for month in (last_month, this_month):
+            rota = services.generate_rota(room, month, actor=director)
+            if rota.version == 0:
+                try:
+                    services.publish_rota(rota, actor=director, accept_warnings=True)
+                except Exception as exc:  # a demo room without enough people stays a draft
+                    stdout.write(f"  duty: rota {rota} not published: {exc}")
+        _history(room, now)
+    bb = next((r for r in rooms if r.code == "JK-BB"), None)
+    if bb is not None:
+        _in_progress(bb, now, director)
+    stdout.write(f"  duty: {LogEntry.objects.count()} log entries, {Shift.objects.count()} shifts")
+
+
+def _history(room: MonitoringRoom, now: Any) -> None:
+    """Three weeks of handed-over shifts with entries and inspections (bulk, one audit event)."""
+    start = now - timedelta(days=HISTORY_DAYS)
+    shifts = list(
+        Shift.objects.filter(room=room, starts_at__gte=start, ends_at__lt=now, state=Shift.State.PLANNED)
+        .prefetch_related("assignments")
+        .order_by("starts_at")
+    )
+    if not shifts:
+        return
+    rng = random.Random(f"duty-demo-{room.code}")
+    cameras = list(Camera.objects.filter(area__campus_id=room.campus_id).values_list("pk", "area_id")[:200])
+    entries: list[LogEntry] = []
+    inspections: list[Inspection] = []
+    with transaction.atomic():
+        for shift in shifts:
+            people = list(shift.assignments.all())
+            if not people:
+                continue
+            for a in people:
+                a.signed_in_at = shift.starts_at - timedelta(minutes=rng.randint(10, 20))
+                a.ended_at = shift.ends_at + timedelta(minutes=5)
+            Assignment.objects.bulk_update(people, ["signed_in_at", "ended_at"])
+            shift.state = Shift.State.HANDED_OVER
+            shift.opened_at = shift.starts_at
+            shift.responsibility_until = shift.ends_at - timedelta(minutes=2)
+            length = (shift.ends_at - shift.starts_at).total_seconds()
+            for _i in range(rng.randint(24, 36)):
+                cat, desc, action = rng.choice(SAMPLES)
+                cam = rng.choice(cameras) if cameras and rng.random() < 0.6 else (None, None)
+                when = shift.starts_at + timedelta(seconds=rng.uniform(0, length))
+                entries.append(
+                    LogEntry(
+                        shift=shift,
+                        room=room,
+                        author_id=rng.choice(people).person_id,
+                        occurred_at=when,
+                        recorded_at=when + timedelta(minutes=rng.randint(0, 5)),
+                        category=cat,
+                        camera_id=cam[0],
+                        area_id=cam[1],
+                        description=desc,
+                        action_taken=action,
+                        suspect_appearance="深色上衣，背双肩包" if cat == "suspicious" else "",
+                        reported_to="保卫科值班" if cat in ("abnormal", "suspicious") else "",
+                        reported_at=when + timedelta(minutes=3)
+                        if cat in ("abnormal", "suspicious")
+                        else None,
+                    )
+                )
+            for i in range(4):
+                t = shift.starts_at + timedelta(seconds=length * (i + rng.uniform(0.2, 0.8)) / 4)
+                inspections.append(
+                    Inspection(
+                        shift=shift,
+                        performed_by_id=people[0].person_id,
+                        started_at=t,
+                        finished_at=t + timedelta(minutes=8),
+                        checklist={k: {"ok": True, "note": ""} for k in CHECKLIST_KEYS},
+                    )
+                )
+        Shift.objects.bulk_update(shifts, ["state", "opened_at", "responsibility_until"])
+        LogEntry.objects.bulk_create(entries, batch_size=1000)
+        Inspection.objects.bulk_create(inspections, batch_size=1000)
+        InspectionReminder.objects.filter(shift__in=shifts).update(notified_at=timezone.now())
+        audit.record(
+            system_user(),
+            "duty.demo_history_loaded",
+            room,
+            changes={"shifts": len(shifts), "entries": len(entries), "inspections": len(inspections)},
+        )
+
+
+def _in_progress(room: MonitoringRoom, now: Any, director: Any) -> None:
+    """The BB shift covering now, with operator1 (operator) and operator2 (recorder) signed in."""
+    shift = Shift.objects.filter(room=room).at(now).first()
+    op1 = User.objects.filter(username="operator1").first()
+    op2 = User.objects.filter(username="operator2").first()
+    if shift is None or op1 is None or op2 is None:
+        return
+    if shift.state == Shift.State.PLANNED:
+        current = {(a.person_id, a.post) for a in shift.assignments.all()}
+        if current != {(op1.pk, Post.OPERATOR), (op2.pk, Post.RECORDER)}:
+            services.set_assignments(
+                shift,
+                actor=director,
+                assignments=[(op1, Post.OPERATOR), (op2, Post.RECORDER)],
+                reason="演示：本班由刘洋、赵敏值班",
+            )
+        # the previous shift is handed over in the history; sign in as if 12 minutes early
+        early = max(shift.starts_at - timedelta(minutes=12), now - timedelta(minutes=59))
+        early = min(early, now)
+        services.sign_in(shift, actor=op1, now=early)
+        services.sign_in(shift, actor=op2, now=early)
+    if not shift.entries.exists() and shift.state == Shift.State.ON_DUTY:
+        when = max(shift.starts_at, now - timedelta(minutes=30))
+        services.add_entry(
+            shift,
+            actor=op1,
+            category="routine",
+            description="接班后巡视各监控画面，运行正常。",
+            occurred_at=when,
+        )

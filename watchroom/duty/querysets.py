@@ -1,0 +1,54 @@
+"""Scoping and reading of duty records: a user sees the duty of the campuses they are given
+(``sites.querysets``); hospital-wide roles see all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from watchroom.sites.querysets import CampusScopedQuerySet
+
+
+class RotaQuerySet(CampusScopedQuerySet):
+    campus_path = "room__campus"
+
+
+class ShiftQuerySet(CampusScopedQuerySet):
+    campus_path = "room__campus"
+
+    def open(self) -> models.QuerySet:
+        """Shifts not yet handed over."""
+        return self.exclude(state="handed_over")
+
+    def at(self, when: Any = None) -> models.QuerySet:
+        when = when or timezone.now()
+        return self.filter(starts_at__lte=when, ends_at__gt=when)
+
+
+class AssignmentQuerySet(CampusScopedQuerySet):
+    campus_path = "shift__room__campus"
+
+
+class LogEntryQuerySet(CampusScopedQuerySet):
+    campus_path = "room__campus"
+
+    def search(self, text: str) -> models.QuerySet:
+        if not text:
+            return self
+        return self.filter(
+            Q(description__icontains=text) | Q(action_taken__icontains=text) | Q(reported_to__icontains=text)
+        )
+
+
+class HandoverQuerySet(CampusScopedQuerySet):
+    campus_path = "outgoing__room__campus"
+
+
+class ViolationQuerySet(CampusScopedQuerySet):
+    campus_path = "shift__room__campus"
+
+    def active(self) -> models.QuerySet:
+        return self.filter(voided_at__isnull=True)

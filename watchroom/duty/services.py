@@ -1,0 +1,1367 @@
+"""Duty services: every state change of the duty module, with its rules and its audit event.
+
+Rota (DUTY-1, 2, 9, 12), sign-in and absences (DUTY-3, 4), the duty log (DUTY-5, INC-9), inspections
+and their reminders (DUTY-6, 14), handover with two signatures (DUTY-8…11), report sign-off (DUTY-7)
+and violations (DUTY-13).
+
+Interface for other modules:
+
+- ``attach_automated_round(room, *, actor, started_at, finished_at, summary, results)`` — the
+  camera-health engine records its automatic round on the shift in progress of the room.
+- ``handover_sections.register(...)`` — add a section to every handover packet.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from watchroom.accounts.models import User
+from watchroom.approvals import services as approvals
+from watchroom.audit import services as audit
+from watchroom.lib.errors import DomainError, InvalidTransition, NotFound, PermissionRefused, ValidationFailed
+from watchroom.lib.hashing import sha256_of
+from watchroom.sites.models import Area, Camera, CameraGroup, MonitoringRoom
+from watchroom.sites.querysets import visible_campus_ids
+
+from . import handover_sections
+from .models import (
+    CHECKLIST_KEYS,
+    Absence,
+    Assignment,
+    Category,
+    DutySettings,
+    Handover,
+    HandoverItem,
+    Inspection,
+    InspectionGroupResult,
+    InspectionReminder,
+    LogEntry,
+    Post,
+    ReportSignoff,
+    Rota,
+    RotaVersion,
+    Shift,
+    ShiftTemplate,
+    Violation,
+)
+
+log = logging.getLogger(__name__)
+
+SIGNIN_EARLIEST = timedelta(hours=1)  # sign-in opens one hour before the shift
+HANDOVER_SIGN_WINDOW = timedelta(minutes=15)  # DUTY-9: both sign in person within a few minutes
+DEFAULT_TEMPLATES = [
+    ("D", "白班", "08:00", "20:00", False, 1),
+    ("N", "夜班", "20:00", "08:00", True, 2),
+]
+
+
+# --- settings and helpers ---------------------------------------------------------------------
+
+
+def settings_for(room: MonitoringRoom) -> DutySettings:
+    """The duty settings of a room (the defaults, unsaved, until someone changes them)."""
+    return DutySettings.objects.filter(room=room).first() or DutySettings(room=room)
+
+
+@transaction.atomic
+def update_settings(room: MonitoringRoom, *, actor: Any, **fields: Any) -> DutySettings:
+    current = settings_for(room)
+    names = [f for f in fields if hasattr(current, f) and f not in ("id", "room", "room_id")]
+    before = audit.snapshot(current, names)
+    for name in names:
+        setattr(current, name, fields[name])
+    if current.inspections_per_shift < 2 or current.min_staffing < 1:
+        raise ValidationFailed(_("At least 2 inspections and 1 person per shift."), code="settings_invalid")
+    current.save()
+    audit.record(
+        actor, "duty.settings_changed", current, changes=audit.diff(before, audit.snapshot(current, names))
+    )
+    return current
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _person_in_scope(person: Any, room: MonitoringRoom) -> bool:
+    campuses = visible_campus_ids(person)
+    return campuses is None or room.campus_id in campuses
+
+
+def supervisors(room: MonitoringRoom) -> list[User]:
+    """Directors and deputies whose scope covers the room: they receive duty alerts."""
+    people = User.objects.filter(is_active=True, role_rows__role__in=["director", "deputy"]).distinct()
+    return [p for p in people if _person_in_scope(p, room)]
+
+
+def _notify(users: Any, *, title: str, body: str = "", url: str = "", kind: str, actor: Any = None) -> None:
+    from watchroom.notifications.services import notify
+
+    users = list(users)
+    if users:
+        notify(users, title=title, body=body, url=url, kind=kind, actor=actor)
+
+
+def _local(dt: datetime) -> str:
+    return timezone.localtime(dt).strftime("%Y-%m-%d %H:%M")
+
+
+# --- rota ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ensure_templates(room: MonitoringRoom, *, actor: Any) -> list[ShiftTemplate]:
+    """The room's shift templates; creates day 08:00–20:00 and night 20:00–08:00 the first time."""
+    existing = list(ShiftTemplate.objects.filter(room=room, is_active=True))
+    if existing:
+        return existing
+    created = []
+    for code, name, start, end, night, order in DEFAULT_TEMPLATES:
+        tpl = ShiftTemplate.objects.create(
+            room=room,
+            code=code,
+            name=name,
+            start_time=datetime.strptime(start, "%H:%M").time(),
+            end_time=datetime.strptime(end, "%H:%M").time(),
+            is_night=night,
+            order=order,
+        )
+        audit.record(actor, "duty.template_created", tpl, changes={"start": start, "end": end})
+        created.append(tpl)
+    return created
+
+
+def room_operators(room: MonitoringRoom) -> list[User]:
+    """People of the room who may work a shift: operators given this room, by username."""
+    return list(
+        User.objects.filter(is_active=True, role_rows__role="operator", rooms=room)
+        .distinct()
+        .order_by("username")
+    )
+
+
+@transaction.atomic
+def generate_rota(room: MonitoringRoom, month: date, *, actor: Any, people: list[Any] | None = None) -> Rota:
+    """Create the month's shifts from the templates and fill empty ones with rotating pairs.
+
+    Pairs rotate through the people so that with four or more nobody works two shifts in a row.
+    Shifts that already have people are left alone."""
+    month = _month_start(month)
+    templates = ensure_templates(room, actor=actor)
+    rota, created = Rota.objects.select_for_update().get_or_create(room=room, month=month)
+    people = list(people) if people is not None else room_operators(room)
+    days = calendar.monthrange(month.year, month.month)[1]
+    # continue the rotation from the number of slots since a fixed epoch, so months join up
+    slot = (month - date(2020, 1, 1)).days * len(templates)
+    filled = 0
+    for offset in range(days):
+        day = month + timedelta(days=offset)
+        for tpl in templates:
+            start, end = tpl.bounds(day)
+            shift, _new = Shift.objects.get_or_create(
+                room=room, date=day, template=tpl, defaults={"rota": rota, "starts_at": start, "ends_at": end}
+            )
+            if len(people) >= 2 and not shift.assignments.exists():
+                a = people[(2 * slot) % len(people)]
+                b = people[(2 * slot + 1) % len(people)]
+                Assignment.objects.create(shift=shift, person=a, post=Post.OPERATOR)
+                Assignment.objects.create(shift=shift, person=b, post=Post.RECORDER)
+                filled += 1
+            slot += 1
+    audit.record(
+        actor,
+        "duty.rota_generated",
+        rota,
+        changes={"created": created, "shifts_filled": filled, "people": [p.pk for p in people]},
+    )
+    return rota
+
+
+@transaction.atomic
+def set_assignments(
+    shift: Shift, *, actor: Any, assignments: list[tuple[Any, str]], reason: str = ""
+) -> Shift:
+    """Put people on the posts of a planned shift (editing one day of the rota).
+
+    A published rota is changed only with a reason (swaps through approvals are not built yet)."""
+    shift = Shift.objects.select_for_update().select_related("rota", "room").get(pk=shift.pk)
+    if shift.state != Shift.State.PLANNED:
+        raise InvalidTransition(_("A shift that has begun cannot be re-staffed."), code="shift_started")
+    if shift.rota.status == Rota.Status.PUBLISHED and not reason.strip():
+        raise ValidationFailed(_("Changing a published rota needs a reason."), code="reason_required")
+    seen: set[int] = set()
+    for person, post in assignments:
+        if post not in Post.values:
+            raise ValidationFailed(_("Unknown post."), code="unknown_post")
+        if person.pk in seen:
+            raise ValidationFailed(_("A person holds one post per shift."), code="person_twice")
+        seen.add(person.pk)
+        if (
+            not person.is_active
+            or not person.has_perm("duty.work")
+            or not _person_in_scope(person, shift.room)
+        ):
+            raise ValidationFailed(
+                _("%(name)s may not be on duty in this room.")
+                % {"name": person.real_name or person.username},
+                code="person_not_eligible",
+            )
+    before = sorted((a.person_id, a.post) for a in shift.assignments.all())
+    shift.assignments.all().delete()  # a planned shift: nobody has signed in yet
+    for person, post in assignments:
+        Assignment.objects.create(shift=shift, person=person, post=post)
+    after = sorted((p.pk, post) for p, post in assignments)
+    audit.record(
+        actor, "duty.assignments_changed", shift, changes={"assignments": [before, after]}, note=reason
+    )
+    return shift
+
+
+@dataclass
+class Problem:
+    code: str
+    severity: str  # block | warn | info
+    message: str
+    shift_id: int | None = None
+    person_id: int | None = None
+
+
+def check_rota(rota: Rota) -> list[Problem]:
+    """What stops or warns before publishing (DUTY-1, 2, 9, 12): coverage gaps, understaffed shifts,
+    a missing operator or recorder post, a person in two places, less than the minimum rest."""
+    conf = settings_for(rota.room)
+    problems: list[Problem] = []
+    shifts = list(
+        rota.shifts.select_related("template").prefetch_related("assignments__person").order_by("starts_at")
+    )
+    previous = None
+    for shift in shifts:
+        label = f"{shift.date:%m-%d} {shift.template.name}"
+        people = list(shift.assignments.all())
+        if previous is not None and shift.starts_at > previous.ends_at:
+            problems.append(
+                Problem(
+                    "coverage_gap",
+                    "block",
+                    _("No shift covers %(start)s – %(end)s.")
+                    % {"start": _local(previous.ends_at), "end": _local(shift.starts_at)},
+                    shift.pk,
+                )
+            )
+        previous = shift if previous is None or shift.ends_at > previous.ends_at else previous
+        if len(people) < conf.min_staffing:
+            problems.append(
+                Problem(
+                    "understaffed",
+                    "block",
+                    _("%(shift)s: %(n)s on duty, the minimum is %(min)s.")
+                    % {"shift": label, "n": len(people), "min": conf.min_staffing},
+                    shift.pk,
+                )
+            )
+        posts = {a.post for a in people}
+        for post in Post:
+            if people and post.value not in posts:
+                problems.append(
+                    Problem(
+                        "post_missing",
+                        "block",
+                        _("%(shift)s: nobody on the %(post)s post.") % {"shift": label, "post": post.label},
+                        shift.pk,
+                    )
+                )
+    # per person: overlaps anywhere in the hospital, and rest between shifts
+    person_ids = {a.person_id for s in shifts for a in s.assignments.all()}
+    if shifts:
+        first, last = shifts[0].starts_at - timedelta(days=1), shifts[-1].ends_at + timedelta(days=1)
+        rows = (
+            Assignment.objects.filter(
+                person_id__in=person_ids, shift__starts_at__lt=last, shift__ends_at__gt=first
+            )
+            .select_related("shift", "person", "shift__template")
+            .order_by("person_id", "shift__starts_at")
+        )
+        by_person: dict[int, list[Assignment]] = {}
+        for a in rows:
+            by_person.setdefault(a.person_id, []).append(a)
+        rest = timedelta(hours=conf.min_rest_hours)
+        for pid, items in by_person.items():
+            for x, y in zip(items, items[1:], strict=False):
+                name = x.person.real_name or x.person.username
+                if y.shift.starts_at < x.shift.ends_at:
+                    problems.append(
+                        Problem(
+                            "double_booked",
+                            "block",
+                            _("%(name)s is on two shifts at once (%(a)s and %(b)s).")
+                            % {"name": name, "a": str(x.shift), "b": str(y.shift)},
+                            y.shift_id,
+                            pid,
+                        )
+                    )
+                elif y.shift.starts_at - x.shift.ends_at < rest:
+                    problems.append(
+                        Problem(
+                            "short_rest",
+                            "warn",
+                            _("%(name)s rests less than %(hours)s h before %(shift)s.")
+                            % {"name": name, "hours": conf.min_rest_hours, "shift": str(y.shift)},
+                            y.shift_id,
+                            pid,
+                        )
+                    )
+    problems.append(
+        Problem(
+            "certificate_not_checked",
+            "info",
+            _("Certificates (DUTY-12) are not checked yet: the training module is not installed."),
+        )
+    )
+    return problems
+
+
+def rota_snapshot(rota: Rota) -> list[dict[str, Any]]:
+    rows = (
+        Assignment.objects.filter(shift__rota=rota)
+        .select_related("shift__template", "person")
+        .order_by("shift__starts_at", "post", "person__username")
+    )
+    return [
+        {
+            "date": a.shift.date.isoformat(),
+            "shift": a.shift.template.code,
+            "starts": a.shift.starts_at.isoformat(),
+            "ends": a.shift.ends_at.isoformat(),
+            "person": a.person.username,
+            "post": a.post,
+        }
+        for a in rows
+    ]
+
+
+@transaction.atomic
+def publish_rota(rota: Rota, *, actor: Any, accept_warnings: bool = False) -> RotaVersion:
+    """Publish the rota as a new version. Blocking problems refuse; warnings need acceptance."""
+    rota = Rota.objects.select_for_update().get(pk=rota.pk)
+    problems = check_rota(rota)
+    blocking = [p for p in problems if p.severity == "block"]
+    warnings = [p for p in problems if p.severity == "warn"]
+    if blocking:
+        raise ValidationFailed(
+            _("The rota cannot be published: %(n)s problems must be fixed first.") % {"n": len(blocking)},
+            code="rota_has_problems",
+            details={"problems": [p.code for p in blocking]},
+        )
+    if warnings and not accept_warnings:
+        raise ValidationFailed(
+            _("The rota has %(n)s warnings; confirm to publish anyway.") % {"n": len(warnings)},
+            code="rota_has_warnings",
+            details={"problems": [p.code for p in warnings]},
+        )
+    snapshot = rota_snapshot(rota)
+    rota.version += 1
+    rota.status = Rota.Status.PUBLISHED
+    rota.save(update_fields=["version", "status"])
+    version = RotaVersion.objects.create(
+        rota=rota,
+        number=rota.version,
+        published_by=actor,
+        snapshot=snapshot,
+        sha256=sha256_of(snapshot),
+        warnings=[{"code": p.code, "message": p.message} for p in warnings],
+    )
+    for shift in rota.shifts.filter(state=Shift.State.PLANNED):
+        ensure_reminders(shift)
+    audit.record(
+        actor,
+        "duty.rota_published",
+        rota,
+        changes={"version": version.number, "sha256": version.sha256, "warnings": len(warnings)},
+    )
+    return version
+
+
+# --- presence -------------------------------------------------------------------------------------
+
+
+def previous_shift(shift: Shift) -> Shift | None:
+    return (
+        Shift.objects.filter(room_id=shift.room_id, starts_at__lt=shift.starts_at)
+        .order_by("-starts_at")
+        .select_related("template")
+        .first()
+    )
+
+
+def next_shift(shift: Shift) -> Shift | None:
+    return (
+        Shift.objects.filter(room_id=shift.room_id, starts_at__gt=shift.starts_at)
+        .order_by("starts_at")
+        .select_related("template")
+        .first()
+    )
+
+
+def current_shift(room: MonitoringRoom, now: datetime | None = None) -> Shift | None:
+    """The shift responsible for the room now: the earliest shift on duty not yet handed over (the
+    outgoing one stays responsible until the incoming person signs, DUTY-10), else the shift whose
+    time covers now."""
+    now = now or timezone.now()
+    on_duty = (
+        Shift.objects.filter(room=room, state=Shift.State.ON_DUTY, starts_at__lte=now + SIGNIN_EARLIEST)
+        .order_by("starts_at")
+        .first()
+    )
+    if on_duty is not None and on_duty.starts_at <= now:
+        return on_duty
+    return Shift.objects.filter(room=room).at(now).first() or on_duty
+
+
+def responsible_shift_at(room: MonitoringRoom, when: datetime) -> Shift | None:
+    """Which shift was responsible for the room at `when` (DUTY-10): the shift whose time covers it,
+    unless its predecessor had not yet handed over at that moment."""
+    shift = Shift.objects.filter(room=room).at(when).first()
+    if shift is None:
+        return None
+    prev = previous_shift(shift)
+    if (
+        prev is not None
+        and prev.state != Shift.State.PLANNED
+        and (prev.responsibility_until is None or prev.responsibility_until > when)
+    ):
+        return prev
+    return shift
+
+
+def present(shift: Shift) -> list[Assignment]:
+    """People of the shift signed in, not gone and not away from the post."""
+    return [
+        a
+        for a in shift.assignments.select_related("person")
+        if a.signed_in_at and not a.ended_at and not any(ab.returned_at is None for ab in a.absences.all())
+    ]
+
+
+@transaction.atomic
+def sign_in(shift: Shift, *, actor: Any, now: datetime | None = None) -> Assignment:
+    """Sign in for a shift (DUTY-3): only a person on the rota; lateness recorded; an incoming person
+    arriving less than the set minutes early is marked late for the handover (DUTY-8)."""
+    now = now or timezone.now()
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    assignment = Assignment.objects.select_for_update().filter(shift=shift, person=actor).first()
+    if assignment is None:
+        raise PermissionRefused(_("You are not on the rota for this shift."), code="not_on_rota")
+    if assignment.signed_in_at:
+        raise InvalidTransition(_("You have already signed in."), code="already_signed_in")
+    if shift.state == Shift.State.HANDED_OVER or now >= shift.ends_at:
+        raise InvalidTransition(_("This shift is over."), code="shift_over")
+    if now < shift.starts_at - SIGNIN_EARLIEST:
+        raise InvalidTransition(_("Sign-in opens one hour before the shift."), code="too_early")
+    conf = settings_for(shift.room)
+    assignment.signed_in_at = now
+    assignment.minutes_late = max(0, math.ceil((now - shift.starts_at).total_seconds() / 60))
+    prev = previous_shift(shift)
+    assignment.handover_late = bool(
+        prev
+        and prev.state == Shift.State.ON_DUTY
+        and now > shift.starts_at - timedelta(minutes=conf.early_arrival_minutes)
+    )
+    assignment.save(update_fields=["signed_in_at", "minutes_late", "handover_late"])
+    if shift.state == Shift.State.PLANNED:
+        shift.state = Shift.State.ON_DUTY
+        shift.opened_at = now
+        shift.save(update_fields=["state", "opened_at"])
+        ensure_reminders(shift)
+    audit.record(
+        actor,
+        "duty.signed_in",
+        assignment,
+        changes={"minutes_late": assignment.minutes_late, "handover_late": assignment.handover_late},
+        outcome="success",
+    )
+    return assignment
+
+
+@transaction.atomic
+def check_sign_in(assignment: Assignment, *, actor: Any) -> Assignment:
+    """The director or deputy marks a sign-in as checked (DUTY-3)."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not assignment.signed_in_at:
+        raise InvalidTransition(_("Nobody has signed in yet."), code="not_signed_in")
+    if assignment.checked_at:
+        return assignment
+    assignment.checked_by, assignment.checked_at = actor, timezone.now()
+    assignment.save(update_fields=["checked_by", "checked_at"])
+    audit.record(actor, "duty.sign_in_checked", assignment)
+    return assignment
+
+
+def _my_assignment(shift: Shift, actor: Any, *, signed_in: bool = True) -> Assignment:
+    assignment = Assignment.objects.filter(shift=shift, person=actor).first()
+    if assignment is None or (signed_in and (not assignment.signed_in_at or assignment.ended_at)):
+        raise PermissionRefused(_("You are not on duty on this shift."), code="not_on_duty")
+    return assignment
+
+
+@transaction.atomic
+def start_absence(
+    assignment: Assignment, *, actor: Any, reason: str, expected_return_at: datetime | None = None
+) -> Absence:
+    """A short absence from the post (DUTY-4); flagged, and the director told, when it leaves the room
+    below minimum staffing."""
+    assignment = Assignment.objects.select_for_update().select_related("shift__room").get(pk=assignment.pk)
+    if assignment.person_id != actor.pk and not actor.has_perm("duty.supervise"):
+        raise PermissionRefused(_("Only the person or a supervisor records an absence."), code="not_allowed")
+    if not assignment.signed_in_at or assignment.ended_at:
+        raise InvalidTransition(_("The person is not on duty."), code="not_on_duty")
+    if assignment.absences.filter(returned_at__isnull=True).exists():
+        raise InvalidTransition(_("The person is already away from the post."), code="already_absent")
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for the absence."), code="reason_required")
+    shift = assignment.shift
+    remaining = [a for a in present(shift) if a.pk != assignment.pk]
+    below = len(remaining) < settings_for(shift.room).min_staffing
+    absence = Absence.objects.create(
+        assignment=assignment,
+        left_at=timezone.now(),
+        reason=reason.strip(),
+        expected_return_at=expected_return_at,
+        below_minimum=below,
+    )
+    audit.record(actor, "duty.absence_started", absence, changes={"below_minimum": below}, note=reason)
+    if below:
+        _notify(
+            supervisors(shift.room),
+            title=_("%(room)s is below minimum staffing") % {"room": shift.room.name},
+            body=_("%(name)s left the post: %(reason)s")
+            % {"name": assignment.person.real_name or assignment.person.username, "reason": reason},
+            url=shift.get_absolute_url(),
+            kind="duty.below_minimum",
+            actor=actor,
+        )
+    return absence
+
+
+@transaction.atomic
+def end_absence(absence: Absence, *, actor: Any) -> Absence:
+    absence = Absence.objects.select_for_update().select_related("assignment").get(pk=absence.pk)
+    if absence.returned_at:
+        raise InvalidTransition(_("The person is already back."), code="already_back")
+    if absence.assignment.person_id != actor.pk and not actor.has_perm("duty.supervise"):
+        raise PermissionRefused(_("Only the person or a supervisor records the return."), code="not_allowed")
+    absence.returned_at = timezone.now()
+    absence.save(update_fields=["returned_at"])
+    audit.record(actor, "duty.absence_ended", absence)
+    return absence
+
+
+# --- duty log -----------------------------------------------------------------------------------
+
+
+def _report_fault(entry: LogEntry, actor: Any, fault_category: str) -> str:
+    """INC-9: an equipment or system fault written in the log is also registered as a fault."""
+    try:
+        from watchroom.equipment.services import report_fault  # type: ignore[attr-defined]
+    except ImportError:
+        return ""
+    fault = report_fault(
+        actor=actor,
+        symptom=entry.description,
+        camera=entry.camera,
+        device=None,
+        category=fault_category,
+        source="duty",
+        occurred_at=entry.occurred_at,
+        external_ref=f"duty-entry:{entry.pk}",
+    )
+    return str(getattr(fault, "pk", "") or "")
+
+
+def add_entry(
+    shift: Shift,
+    *,
+    actor: Any,
+    category: str,
+    description: str,
+    occurred_at: datetime | None = None,
+    area: Area | None = None,
+    camera: Camera | None = None,
+    action_taken: str = "",
+    reported_to: str = "",
+    reported_at: datetime | None = None,
+    suspect_appearance: str = "",
+    suspect_direction: str = "",
+    suspect_cameras: str = "",
+    is_open: bool = False,
+    fault_category: str = "",
+    corrects: LogEntry | None = None,
+    correction_reason: str = "",
+    register_fault: bool = True,
+    fault_ref: str = "",
+    now: datetime | None = None,
+) -> LogEntry:
+    """Write an entry in the duty log of a shift on duty (DUTY-5). Only a person signed in on the
+    shift writes; the event time defaults to now and may be earlier, never later."""
+    now = now or timezone.now()
+    occurred_at = occurred_at or now
+    with transaction.atomic():
+        shift = Shift.objects.select_for_update().select_related("room").get(pk=shift.pk)
+        if shift.state != Shift.State.ON_DUTY:
+            raise InvalidTransition(
+                _("The duty log of this shift is closed: it has been handed over or has not begun."),
+                code="shift_not_on_duty",
+            )
+        _my_assignment(shift, actor)
+        if category not in Category.values:
+            raise ValidationFailed(_("Unknown category."), code="unknown_category")
+        if not description.strip():
+            raise ValidationFailed(_("Describe what happened."), code="description_required")
+        if occurred_at > now + timedelta(minutes=1):
+            raise ValidationFailed(_("The time of the event cannot be in the future."), code="future_event")
+        if occurred_at < shift.starts_at - timedelta(hours=24):
+            raise ValidationFailed(_("The event is more than a day before the shift."), code="event_too_old")
+        for obj in (area, camera):
+            campus_id = obj.campus_id if isinstance(obj, Area) else (obj.area.campus_id if obj else None)
+            if obj is not None and campus_id != shift.room.campus_id:
+                raise ValidationFailed(_("The place is not on this room's campus."), code="wrong_campus")
+        if category == Category.SUSPICIOUS and not suspect_appearance.strip():
+            raise ValidationFailed(
+                _("Describe the suspicious person's appearance."), code="suspect_appearance_required"
+            )
+        if reported_to and not reported_at:
+            reported_at = now
+        entry = LogEntry.objects.create(
+            shift=shift,
+            room=shift.room,
+            author=actor,
+            occurred_at=occurred_at,
+            recorded_at=now,
+            category=category,
+            area=area or (camera.area if camera else None),
+            camera=camera,
+            description=description.strip(),
+            action_taken=action_taken.strip(),
+            reported_to=reported_to.strip(),
+            reported_at=reported_at,
+            suspect_appearance=suspect_appearance.strip(),
+            suspect_direction=suspect_direction.strip(),
+            suspect_cameras=suspect_cameras.strip(),
+            is_open=is_open,
+            corrects=corrects,
+            correction_reason=correction_reason.strip(),
+            fault_ref=fault_ref,
+        )
+        if register_fault and category in (Category.EQUIPMENT_FAULT, Category.SYSTEM_FAULT):
+            default = (
+                "network" if category == Category.SYSTEM_FAULT else ("video_loss" if camera else "other")
+            )
+            entry.fault_ref = _report_fault(entry, actor, fault_category or default)
+            if entry.fault_ref:
+                entry.save(update_fields=["fault_ref"])
+        audit.record(
+            actor,
+            "duty.entry_corrected" if corrects else "duty.entry_added",
+            entry,
+            changes={"category": category, "shift": shift.pk, "corrects": corrects.pk if corrects else None},
+            note=correction_reason,
+        )
+        return entry
+
+
+def correct_entry(original: LogEntry, *, actor: Any, reason: str, **fields: Any) -> LogEntry:
+    """A correction is a new entry on the actor's shift on duty pointing to the original, which is
+    then shown struck through (DUTY-5). The original is never changed."""
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for the correction."), code="reason_required")
+    if original.corrections.exists():
+        raise InvalidTransition(_("This entry has already been corrected."), code="already_corrected")
+    shift = current_shift(original.room)
+    if shift is None or shift.state != Shift.State.ON_DUTY:
+        raise InvalidTransition(_("No shift is on duty in this room."), code="no_shift_on_duty")
+    values = {
+        "category": original.category,
+        "description": original.description,
+        "occurred_at": original.occurred_at,
+        "area": original.area,
+        "camera": original.camera,
+        "action_taken": original.action_taken,
+        "reported_to": original.reported_to,
+        "reported_at": original.reported_at,
+        "suspect_appearance": original.suspect_appearance,
+        "suspect_direction": original.suspect_direction,
+        "suspect_cameras": original.suspect_cameras,
+        "is_open": original.is_open,
+    }
+    values.update({k: v for k, v in fields.items() if k in values})
+    return add_entry(
+        shift,
+        actor=actor,
+        corrects=original,
+        correction_reason=reason,
+        register_fault=not original.fault_ref,
+        fault_ref=original.fault_ref,
+        **values,
+    )
+
+
+@transaction.atomic
+def close_item(entry: LogEntry, *, actor: Any, note: str = "") -> LogEntry:
+    """Close an open log item (follow-up done); the people on duty now close it."""
+    entry = LogEntry.objects.select_for_update().get(pk=entry.pk)
+    if not entry.is_open or entry.closed_at:
+        raise InvalidTransition(_("This item is not open."), code="not_open")
+    shift = current_shift(entry.room)
+    if shift is None:
+        raise InvalidTransition(_("No shift is on duty in this room."), code="no_shift_on_duty")
+    _my_assignment(shift, actor)
+    entry.is_open, entry.closed_at, entry.closed_by = False, timezone.now(), actor
+    entry.save(update_fields=["is_open", "closed_at", "closed_by"])
+    audit.record(actor, "duty.item_closed", entry, note=note)
+    return entry
+
+
+# --- inspections --------------------------------------------------------------------------------
+
+
+def inspection_counts(shift: Shift) -> tuple[int, int]:
+    return shift.inspections.count(), settings_for(shift.room).inspections_per_shift
+
+
+def ensure_reminders(shift: Shift) -> list[InspectionReminder]:
+    """Reminders at random moments inside equal windows spread over the shift (DUTY-6: irregular
+    times). Created once per shift; callers hold the transaction."""
+    existing = list(shift.reminders.all())
+    if existing:
+        return existing
+    count = settings_for(shift.room).inspections_per_shift
+    length = (shift.ends_at - shift.starts_at) / count
+    rng = random.SystemRandom()
+    result = []
+    for i in range(count):
+        start = shift.starts_at + length * i
+        end = start + length
+        # leave the last quarter of each window for doing the inspection
+        due = start + timedelta(seconds=rng.uniform(0, length.total_seconds() * 0.75))
+        result.append(InspectionReminder(shift=shift, window_start=start, window_end=end, due_at=due))
+    return InspectionReminder.objects.bulk_create(result)
+
+
+def _parse_checklist(checklist: dict[str, Any]) -> tuple[dict[str, dict[str, Any]], bool]:
+    missing = [k for k in CHECKLIST_KEYS if k not in checklist]
+    if missing:
+        raise ValidationFailed(
+            _("Every checklist item needs a result."),
+            code="checklist_incomplete",
+            details={"missing": missing},
+        )
+    clean: dict[str, dict[str, Any]] = {}
+    for key in CHECKLIST_KEYS:
+        value = checklist[key]
+        if isinstance(value, dict):
+            ok, note = bool(value.get("ok")), str(value.get("note", ""))[:300]
+        else:
+            ok, note = bool(value), ""
+        if not ok and not note.strip():
+            raise ValidationFailed(_("Describe each problem found."), code="problem_note_required")
+        clean[key] = {"ok": ok, "note": note}
+    return clean, all(v["ok"] for v in clean.values())
+
+
+@transaction.atomic
+def record_inspection(
+    shift: Shift,
+    *,
+    actor: Any,
+    checklist: dict[str, Any],
+    group_results: list[tuple[CameraGroup, bool, str]] | None = None,
+    notes: str = "",
+    started_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Inspection:
+    """Record an inspection of the system (DUTY-6, 14): the checklist and results per camera group.
+    It satisfies the earliest open reminder; done later than the reminder plus grace is late."""
+    now = now or timezone.now()
+    shift = Shift.objects.select_for_update().select_related("room").get(pk=shift.pk)
+    if shift.state != Shift.State.ON_DUTY:
+        raise InvalidTransition(_("Inspections are recorded on a shift on duty."), code="shift_not_on_duty")
+    _my_assignment(shift, actor)
+    clean, all_ok = _parse_checklist(checklist)
+    group_results = group_results or []
+    for group, ok, note in group_results:
+        if group.room_id != shift.room_id:
+            raise ValidationFailed(_("The camera group is not watched from this room."), code="wrong_group")
+        if not ok and not note.strip():
+            raise ValidationFailed(_("Describe each problem found."), code="problem_note_required")
+    all_ok = all_ok and all(ok for _g, ok, _n in group_results)
+    reminder = (
+        InspectionReminder.objects.select_for_update()
+        .filter(shift=shift, inspection__isnull=True, window_start__lte=now)
+        .order_by("due_at")
+        .first()
+    )
+    grace = timedelta(minutes=settings_for(shift.room).inspection_grace_minutes)
+    on_time = reminder is None or now <= max(reminder.due_at + grace, reminder.window_end)
+    inspection = Inspection.objects.create(
+        shift=shift,
+        performed_by=actor,
+        started_at=started_at or now,
+        finished_at=now,
+        checklist=clean,
+        all_ok=all_ok,
+        notes=notes.strip(),
+        on_time=on_time,
+    )
+    for group, ok, note in group_results:
+        InspectionGroupResult.objects.create(inspection=inspection, group=group, ok=ok, note=note.strip())
+    if reminder is not None:
+        reminder.inspection = inspection
+        reminder.save(update_fields=["inspection"])
+    audit.record(
+        actor,
+        "duty.inspection_recorded",
+        inspection,
+        changes={"all_ok": all_ok, "on_time": on_time, "groups": len(group_results)},
+    )
+    return inspection
+
+
+@transaction.atomic
+def attach_automated_round(
+    room: MonitoringRoom,
+    *,
+    actor: Any,
+    started_at: datetime,
+    finished_at: datetime,
+    summary: dict[str, Any],
+    results: list[dict[str, Any]],
+) -> Inspection:
+    """Record the camera-health engine's automatic round as an inspection of the shift in progress
+    of `room` (counts toward the shift's inspections; marked automatic). ``results`` are per-camera
+    dicts (``camera``, ``ok``, ...); a result with ``ok`` false makes the round not all normal.
+    Raises ``NotFound`` (code ``no_shift_on_duty``) when no shift of the room is on duty."""
+    shift = current_shift(room, finished_at)
+    if shift is None or shift.state != Shift.State.ON_DUTY:
+        raise NotFound(_("No shift is on duty in this room."), code="no_shift_on_duty")
+    shift = Shift.objects.select_for_update().get(pk=shift.pk)
+    inspection = Inspection.objects.create(
+        shift=shift,
+        performed_by=actor,
+        started_at=started_at,
+        finished_at=max(finished_at, started_at),
+        automatic=True,
+        summary=summary,
+        camera_results=results,
+        all_ok=all(bool(r.get("ok", True)) for r in results),
+    )
+    audit.record(
+        actor,
+        "duty.inspection_recorded",
+        inspection,
+        changes={"automatic": True, "cameras": len(results), "all_ok": inspection.all_ok},
+    )
+    return inspection
+
+
+def check_reminders(now: datetime | None = None) -> dict[str, int]:
+    """The periodic job: remind the people on duty of due inspections; alert the director when one is
+    overdue. Idempotent (each reminder is sent and alerted once)."""
+    from watchroom.accounts.services import system_user
+
+    now = now or timezone.now()
+    actor = system_user()
+    sent = alerted = 0
+    due = InspectionReminder.objects.filter(
+        notified_at__isnull=True, inspection__isnull=True, due_at__lte=now, shift__state=Shift.State.ON_DUTY
+    ).select_related("shift__room")
+    for reminder_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            reminder = (
+                InspectionReminder.objects.select_for_update()
+                .select_related("shift__room")
+                .filter(pk=reminder_id, notified_at__isnull=True)
+                .first()
+            )
+            if reminder is None:
+                continue
+            reminder.notified_at = now
+            reminder.save(update_fields=["notified_at"])
+            people = [a.person for a in present(reminder.shift)]
+            _notify(
+                people,
+                title=_("Time for an inspection of the system"),
+                body=_("Inspect before %(time)s.")
+                % {"time": timezone.localtime(reminder.window_end).strftime("%H:%M")},
+                url=reminder.shift.get_absolute_url(),
+                kind="duty.inspection_due",
+                actor=actor,
+            )
+            audit.record(actor, "duty.inspection_reminded", reminder.shift, changes={"reminder": reminder.pk})
+            sent += 1
+    overdue = InspectionReminder.objects.filter(
+        inspection__isnull=True,
+        overdue_alerted_at__isnull=True,
+        notified_at__isnull=False,
+        window_end__lte=now,
+    )
+    for reminder_id in list(overdue.values_list("pk", flat=True)):
+        with transaction.atomic():
+            reminder = (
+                InspectionReminder.objects.select_for_update()
+                .select_related("shift__room")
+                .filter(pk=reminder_id, overdue_alerted_at__isnull=True)
+                .first()
+            )
+            if reminder is None:
+                continue
+            reminder.overdue_alerted_at = now
+            reminder.save(update_fields=["overdue_alerted_at"])
+            _notify(
+                supervisors(reminder.shift.room),
+                title=_("An inspection is overdue in %(room)s") % {"room": reminder.shift.room.name},
+                url=reminder.shift.get_absolute_url(),
+                kind="duty.inspection_overdue",
+                actor=actor,
+            )
+            audit.record(
+                actor,
+                "duty.inspection_overdue",
+                reminder.shift,
+                changes={"reminder": reminder.pk},
+                outcome="failure",
+            )
+            alerted += 1
+    return {"reminded": sent, "overdue": alerted}
+
+
+def check_attendance(now: datetime | None = None) -> dict[str, int]:
+    """The periodic job: alert the director when nobody has signed in N minutes after a shift began
+    (DUTY-3) and when a handover is overdue by N minutes (DUTY-9)."""
+    from watchroom.accounts.services import system_user
+
+    now = now or timezone.now()
+    actor = system_user()
+    counts = {"no_signin": 0, "handover_overdue": 0}
+    candidates = Shift.objects.filter(
+        signin_alerted_at__isnull=True, starts_at__lte=now, ends_at__gt=now, state=Shift.State.PLANNED
+    ).select_related("room")
+    for shift in candidates:
+        conf = settings_for(shift.room)
+        if now < shift.starts_at + timedelta(minutes=conf.signin_alert_minutes):
+            continue
+        with transaction.atomic():
+            if not Shift.objects.filter(pk=shift.pk, signin_alerted_at__isnull=True).update(
+                signin_alerted_at=now
+            ):
+                continue
+            _notify(
+                supervisors(shift.room),
+                title=_("Nobody has signed in for %(shift)s") % {"shift": str(shift)},
+                url=shift.get_absolute_url(),
+                kind="duty.no_signin",
+                actor=actor,
+            )
+            audit.record(actor, "duty.no_signin_alerted", shift, outcome="failure")
+            counts["no_signin"] += 1
+    late = Shift.objects.filter(
+        handover_alerted_at__isnull=True, state=Shift.State.ON_DUTY, ends_at__lte=now
+    ).select_related("room")
+    for shift in late:
+        conf = settings_for(shift.room)
+        if now < shift.ends_at + timedelta(minutes=conf.handover_overdue_minutes):
+            continue
+        with transaction.atomic():
+            if not Shift.objects.filter(pk=shift.pk, handover_alerted_at__isnull=True).update(
+                handover_alerted_at=now
+            ):
+                continue
+            _notify(
+                supervisors(shift.room),
+                title=_("The handover of %(shift)s is overdue") % {"shift": str(shift)},
+                url=shift.get_absolute_url(),
+                kind="duty.handover_overdue",
+                actor=actor,
+            )
+            audit.record(actor, "duty.handover_overdue", shift, outcome="failure")
+            counts["handover_overdue"] += 1
+    return counts
+
+
+# --- handover -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_handover(outgoing: Shift, *, actor: Any, notes: str = "") -> Handover:
+    """Open the handover of a shift on duty to the next shift and build its packet (DUTY-8, 11).
+    The incoming person must be present (signed in): no handover by telephone (DUTY-9)."""
+    outgoing = Shift.objects.select_for_update().select_related("room").get(pk=outgoing.pk)
+    if outgoing.state != Shift.State.ON_DUTY:
+        raise InvalidTransition(_("Only a shift on duty is handed over."), code="shift_not_on_duty")
+    existing = Handover.objects.filter(outgoing=outgoing).first()
+    if existing is not None:
+        return existing
+    incoming = next_shift(outgoing)
+    if incoming is None:
+        raise InvalidTransition(_("There is no next shift on the rota."), code="no_next_shift")
+    if actor.pk not in {a.person_id for a in outgoing.assignments.all()} | {
+        a.person_id for a in incoming.assignments.all()
+    }:
+        raise PermissionRefused(_("Only the people of the two shifts hand over."), code="not_on_duty")
+    if not incoming.assignments.filter(signed_in_at__isnull=False).exists():
+        raise InvalidTransition(
+            _("The incoming person has not signed in: a handover is done in person."),
+            code="incoming_not_present",
+        )
+    handover = Handover.objects.create(outgoing=outgoing, incoming=incoming, free_notes=notes.strip())
+    packet: dict[str, Any] = {"outgoing": outgoing.pk, "incoming": incoming.pk, "sections": []}
+    order = 0
+    for section in handover_sections.sections():
+        items = section.fn(outgoing)
+        packet["sections"].append({"key": section.key, "items": items})
+        for item in items:
+            order += 1
+            HandoverItem.objects.create(
+                handover=handover,
+                section=section.key,
+                ref=str(item.get("ref", ""))[:60],
+                title=str(item.get("title", ""))[:300],
+                detail=str(item.get("detail", "")),
+                order=order,
+            )
+    if handover.free_notes:
+        order += 1
+        HandoverItem.objects.create(
+            handover=handover, section="notes", ref="notes", title=handover.free_notes[:300], order=order
+        )
+    packet["notes"] = handover.free_notes
+    handover.packet = packet
+    handover.save(update_fields=["packet"])
+    audit.record(actor, "duty.handover_opened", handover, changes={"items": order})
+    return handover
+
+
+@transaction.atomic
+def acknowledge_item(item: HandoverItem, *, actor: Any, note: str = "") -> HandoverItem:
+    """The incoming person takes over one item (DUTY-8: item by item)."""
+    item = HandoverItem.objects.select_for_update().select_related("handover").get(pk=item.pk)
+    handover = item.handover
+    if handover.state != Handover.State.OPEN:
+        raise InvalidTransition(
+            _("The handover has been signed; items cannot change."), code="handover_signed"
+        )
+    _my_assignment(handover.incoming, actor)
+    if item.acknowledged_at:
+        raise InvalidTransition(_("This item is already taken over."), code="already_acknowledged")
+    item.acknowledged_by, item.acknowledged_at, item.note = actor, timezone.now(), note.strip()[:300]
+    item.save(update_fields=["acknowledged_by", "acknowledged_at", "note"])
+    audit.record(actor, "duty.handover_item_acknowledged", item.handover, changes={"item": item.pk})
+    return item
+
+
+def _handover_content(handover: Handover) -> dict[str, Any]:
+    return {
+        "handover": handover.pk,
+        "packet": handover.packet,
+        "items": [
+            {"id": i.pk, "title": i.title, "by": i.acknowledged_by_id, "at": i.acknowledged_at}
+            for i in handover.items.order_by("order", "id")
+        ],
+    }
+
+
+def sign_handover_outgoing(handover: Handover, *, actor: Any, password: str, otp: str = "") -> Handover:
+    """The outgoing person signs first, after every item has been taken over (DUTY-8)."""
+    with approvals.signature_failures_audited(actor, handover), transaction.atomic():
+        handover = Handover.objects.select_for_update().get(pk=handover.pk)
+        if handover.state != Handover.State.OPEN:
+            raise InvalidTransition(_("The outgoing side has already signed."), code="already_signed")
+        _my_assignment(handover.outgoing, actor)
+        pending = handover.items.filter(acknowledged_at__isnull=True).count()
+        if pending:
+            raise InvalidTransition(
+                _("%(n)s items have not been taken over yet.") % {"n": pending}, code="items_pending"
+            )
+        signature = approvals.sign(
+            actor,
+            password=password,
+            otp=otp,
+            meaning="handed_over",
+            target=handover,
+            content=_handover_content(handover),
+        )
+        handover.outgoing_signature = signature
+        handover.state = Handover.State.OUTGOING_SIGNED
+        handover.save(update_fields=["outgoing_signature", "state"])
+        audit.record(actor, "duty.handover_signed_outgoing", handover)
+        return handover
+
+
+def sign_handover_incoming(handover: Handover, *, actor: Any, password: str, otp: str = "") -> Handover:
+    """The incoming person signs second, within minutes of the outgoing signature (DUTY-9); that is
+    the moment responsibility passes (DUTY-10). The packet is then locked and archived as a PDF."""
+    with approvals.signature_failures_audited(actor, handover), transaction.atomic():
+        handover = (
+            Handover.objects.select_for_update(of=("self",))
+            .select_related("outgoing_signature")
+            .get(pk=handover.pk)
+        )
+        if handover.state == Handover.State.OPEN:
+            raise InvalidTransition(_("The outgoing person signs first."), code="outgoing_signs_first")
+        if handover.state == Handover.State.COMPLETED:
+            raise InvalidTransition(_("The handover is already complete."), code="already_signed")
+        _my_assignment(handover.incoming, actor)
+        now = timezone.now()
+        if now - handover.outgoing_signature.signed_at > HANDOVER_SIGN_WINDOW:
+            raise InvalidTransition(
+                _("Both sign in person within %(m)s minutes; the outgoing person must sign again.")
+                % {"m": int(HANDOVER_SIGN_WINDOW.total_seconds() // 60)},
+                code="sign_window_passed",
+            )
+        signature = approvals.sign(
+            actor,
+            password=password,
+            otp=otp,
+            meaning="received",
+            target=handover,
+            content=_handover_content(handover),
+        )
+        handover.incoming_signature = signature
+        handover.state = Handover.State.COMPLETED
+        handover.responsibility_passed_at = signature.signed_at
+        handover.save(update_fields=["incoming_signature", "state", "responsibility_passed_at"])
+        outgoing = Shift.objects.select_for_update().get(pk=handover.outgoing_id)
+        outgoing.state = Shift.State.HANDED_OVER
+        outgoing.responsibility_until = signature.signed_at
+        outgoing.save(update_fields=["state", "responsibility_until"])
+        incoming = Shift.objects.select_for_update().get(pk=handover.incoming_id)
+        if incoming.state == Shift.State.PLANNED:
+            incoming.state, incoming.opened_at = Shift.State.ON_DUTY, now
+            incoming.save(update_fields=["state", "opened_at"])
+        audit.record(
+            actor,
+            "duty.handover_completed",
+            handover,
+            changes={"responsibility_passed_at": signature.signed_at.isoformat()},
+        )
+    try:
+        archive_handover(handover, actor=actor)
+    except Exception:  # the handover stands; the archive can be made again
+        log.exception("handover %s: PDF archive failed", handover.pk)
+    return handover
+
+
+def reopen_outgoing_signature(handover: Handover, *, actor: Any) -> Handover:
+    """When the incoming person did not sign in time, the outgoing signature lapses (audited)."""
+    with transaction.atomic():
+        handover = Handover.objects.select_for_update().get(pk=handover.pk)
+        if handover.state != Handover.State.OUTGOING_SIGNED:
+            raise InvalidTransition(_("Nothing to reopen."), code="not_outgoing_signed")
+        _my_assignment(handover.outgoing, actor)
+        handover.state = Handover.State.OPEN
+        handover.outgoing_signature = None
+        handover.save(update_fields=["state", "outgoing_signature"])
+        audit.record(actor, "duty.handover_reopened", handover)
+        return handover
+
+
+def archive_handover(handover: Handover, *, actor: Any) -> Handover:
+    """Render the locked packet as a Chinese PDF, store it and record its SHA-256 (DUTY-8)."""
+    import hashlib
+
+    from .pdf import handover_pdf
+
+    handover = Handover.objects.get(pk=handover.pk)
+    if handover.state != Handover.State.COMPLETED:
+        raise InvalidTransition(_("Only a completed handover is archived."), code="not_completed")
+    if handover.pdf_sha256:
+        return handover
+    data = handover_pdf(handover)
+    digest = hashlib.sha256(data).hexdigest()
+    folder = Path(settings.DATA_DIR) / "duty" / "handovers"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"handover-{handover.pk}-{digest[:12]}.pdf"
+    path.write_bytes(data)
+    with transaction.atomic():
+        locked = Handover.objects.select_for_update().get(pk=handover.pk)
+        locked.pdf_path = str(path.relative_to(settings.DATA_DIR))
+        locked.pdf_sha256 = digest
+        locked.save(update_fields=["pdf_path", "pdf_sha256"])
+        audit.record(actor, "duty.handover_archived", locked, changes={"sha256": digest, "bytes": len(data)})
+    return locked
+
+
+@transaction.atomic
+def end_duty(assignment: Assignment, *, actor: Any) -> Assignment:
+    """End one's duty. Refused until the incoming person has signed the handover (DUTY-9)."""
+    assignment = Assignment.objects.select_for_update().select_related("shift").get(pk=assignment.pk)
+    if assignment.person_id != actor.pk:
+        raise PermissionRefused(_("Only the person ends their own duty."), code="not_allowed")
+    if assignment.ended_at:
+        raise InvalidTransition(_("Your duty has already ended."), code="already_ended")
+    handover = Handover.objects.filter(outgoing=assignment.shift).first()
+    if handover is None or handover.state != Handover.State.COMPLETED:
+        raise InvalidTransition(
+            _("You cannot leave before the incoming person has signed the handover."),
+            code="handover_not_signed",
+        )
+    assignment.ended_at = timezone.now()
+    assignment.save(update_fields=["ended_at"])
+    audit.record(actor, "duty.duty_ended", assignment)
+    return assignment
+
+
+# --- report sign-off ----------------------------------------------------------------------------
+
+
+def signoff_level_for(actor: Any) -> str | None:
+    roles = set(actor.role_codes)
+    if roles & {"director", "deputy"}:
+        return ReportSignoff.Level.DIRECTOR
+    if roles & {"leader", "security_head"}:
+        return ReportSignoff.Level.LEADER
+    return None
+
+
+def report_content(shift: Shift) -> dict[str, Any]:
+    entries = list(shift.entries.order_by("occurred_at", "id").values_list("pk", "category", "description"))
+    done, required = inspection_counts(shift)
+    handover = Handover.objects.filter(outgoing=shift).first()
+    return {
+        "shift": shift.pk,
+        "room": shift.room_id,
+        "starts": shift.starts_at.isoformat(),
+        "ends": shift.ends_at.isoformat(),
+        "entries": entries,
+        "inspections": [done, required],
+        "handover_pdf_sha256": handover.pdf_sha256 if handover else "",
+    }
+
+
+def sign_off_report(
+    shift: Shift, *, actor: Any, password: str, otp: str = "", comment: str = ""
+) -> ReportSignoff:
+    """The director (or deputy) and a leader sign off the shift report (DUTY-7), each once, after
+    the shift has been handed over."""
+    level = signoff_level_for(actor)
+    if level is None:
+        raise PermissionRefused(_("Only the director or a leader signs off reports."), code="not_allowed")
+    with approvals.signature_failures_audited(actor, shift), transaction.atomic():
+        shift = Shift.objects.select_for_update().get(pk=shift.pk)
+        if shift.state != Shift.State.HANDED_OVER:
+            raise InvalidTransition(
+                _("The report is signed off after the handover."), code="shift_not_handed_over"
+            )
+        if ReportSignoff.objects.filter(shift=shift, level=level).exists():
+            raise InvalidTransition(
+                _("This report is already signed off at your level."), code="already_signed"
+            )
+        signature = approvals.sign(
+            actor, password=password, otp=otp, meaning="reviewed", target=shift, content=report_content(shift)
+        )
+        signoff = ReportSignoff.objects.create(
+            shift=shift, level=level, signed_by=actor, signature=signature, comment=comment.strip()
+        )
+        audit.record(actor, "duty.report_signed_off", shift, changes={"level": level})
+        return signoff
+
+
+def overdue_reports(user: Any, now: datetime | None = None) -> QuerySet[Shift]:
+    """Handed-over shifts whose report the director has not signed within the set hours (DUTY-7)."""
+    now = now or timezone.now()
+    hours = DutySettings._meta.get_field("signoff_due_hours").default
+    return (
+        Shift.objects.visible_to(user)
+        .filter(state=Shift.State.HANDED_OVER, ends_at__lt=now - timedelta(hours=hours))
+        .exclude(signoffs__level=ReportSignoff.Level.DIRECTOR)
+    )
+
+
+# --- violations ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def record_violation(
+    person: Any,
+    *,
+    actor: Any,
+    kind: str,
+    description: str,
+    occurred_at: datetime | None = None,
+    consequence: str = "",
+    shift: Shift | None = None,
+) -> Violation:
+    """Record a breach of the duty rules against a person (DUTY-4, 9, 13)."""
+    if kind not in Violation.Kind.values:
+        raise ValidationFailed(_("Unknown kind of violation."), code="unknown_kind")
+    if not description.strip():
+        raise ValidationFailed(_("Describe the violation."), code="description_required")
+    if person.pk == actor.pk:
+        raise DomainError(_("You cannot record a violation against yourself."), code="self_violation")
+    violation = Violation.objects.create(
+        person=person,
+        shift=shift,
+        kind=kind,
+        occurred_at=occurred_at or timezone.now(),
+        description=description.strip(),
+        consequence=consequence.strip(),
+        recorded_by=actor,
+    )
+    audit.record(actor, "duty.violation_recorded", violation, changes={"person": person.pk, "kind": kind})
+    return violation
+
+
+@transaction.atomic
+def void_violation(violation: Violation, *, actor: Any, reason: str) -> Violation:
+    violation = Violation.objects.select_for_update().get(pk=violation.pk)
+    if violation.voided_at:
+        raise InvalidTransition(_("Already voided."), code="already_voided")
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for voiding."), code="reason_required")
+    violation.voided_at, violation.void_reason = timezone.now(), reason.strip()
+    violation.save(update_fields=["voided_at", "void_reason"])
+    audit.record(actor, "duty.violation_voided", violation, note=reason)
+    return violation
+
+
+def people_counts(rota: Rota) -> list[dict[str, Any]]:
+    """Per person: shifts, nights, weekend shifts and hours of a rota (for the rota page)."""
+    result: dict[int, dict[str, Any]] = {}
+    for a in Assignment.objects.filter(shift__rota=rota).select_related("person", "shift__template"):
+        row = result.setdefault(
+            a.person_id,
+            {"person": a.person, "shifts": 0, "nights": 0, "weekends": 0, "hours": 0.0, "days": {}},
+        )
+        row["shifts"] += 1
+        row["nights"] += int(a.shift.template.is_night)
+        row["weekends"] += int(a.shift.date.weekday() >= 5)
+        row["hours"] += (a.shift.ends_at - a.shift.starts_at).total_seconds() / 3600
+        row["days"].setdefault(a.shift.date, []).append(a.shift.template.code)
+    return sorted(result.values(), key=lambda r: r["person"].username)
+
+
+def my_assignment_now(user: Any, now: datetime | None = None) -> Assignment | None:
+    """The user's assignment of a shift on duty or about to begin (for the 'my shift' shortcut)."""
+    now = now or timezone.now()
+    return (
+        Assignment.objects.filter(person=user, ended_at__isnull=True)
+        .filter(
+            Q(shift__state=Shift.State.ON_DUTY)
+            | Q(shift__starts_at__lte=now + SIGNIN_EARLIEST, shift__ends_at__gt=now)
+        )
+        .exclude(shift__state=Shift.State.HANDED_OVER, shift__ends_at__lt=now - timedelta(hours=12))
+        .select_related("shift__room", "shift__template")
+        .order_by("shift__starts_at")
+        .first()
+    )

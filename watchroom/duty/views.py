@@ -1,0 +1,711 @@
+"""Duty pages: the board, the rota, a shift (sign-in, log, inspections, absences), the duty log,
+handover, report sign-off and violations. Every object comes through `visible_to()` (outside the
+user's scope: 404; without the permission: 403); every write calls one service."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from watchroom.accounts.models import User
+from watchroom.approvals.models import Signature
+from watchroom.lib.errors import DomainError
+from watchroom.sites.models import CameraGroup, MonitoringRoom
+
+from . import forms, services
+from .filters import filter_entries
+from .models import (
+    Absence,
+    Assignment,
+    EntryTemplate,
+    Handover,
+    HandoverItem,
+    LogEntry,
+    Post,
+    Rota,
+    Shift,
+    Violation,
+)
+
+VIEW, WORK, MANAGE, SUPERVISE, SIGNOFF = (
+    "duty.view",
+    "duty.work",
+    "duty.manage",
+    "duty.supervise",
+    "duty.signoff",
+)
+
+
+def _error(request: HttpRequest, exc: DomainError) -> None:
+    messages.error(request, str(exc.message))
+
+
+def _shift(request: HttpRequest, pk: int) -> Shift:
+    return get_object_or_404(
+        Shift.objects.visible_to(request.user).select_related("room", "template", "rota"), pk=pk
+    )
+
+
+# --- board --------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def board(request: HttpRequest) -> HttpResponse:
+    """On duty now, per room: the responsible shift, who is present or away, the incoming shift,
+    inspections done / required, and staffing below the minimum (DUTY-3, 4, 6)."""
+    now = timezone.now()
+    rooms = []
+    for room in (
+        MonitoringRoom.objects.visible_to(request.user).filter(is_active=True).select_related("campus")
+    ):
+        shift = services.current_shift(room, now)
+        conf = services.settings_for(room)
+        info: dict[str, Any] = {"room": room, "shift": shift, "min": conf.min_staffing}
+        if shift is not None:
+            assignments = list(shift.assignments.select_related("person").prefetch_related("absences"))
+            info["assignments"] = [
+                (a, next((ab for ab in a.absences.all() if ab.returned_at is None), None))
+                for a in assignments
+            ]
+            info["present"] = len(services.present(shift))
+            info["below"] = shift.state == Shift.State.ON_DUTY and info["present"] < conf.min_staffing
+            info["inspections"] = services.inspection_counts(shift)
+            info["next"] = services.next_shift(shift)
+            info["handover"] = Handover.objects.filter(outgoing=shift).first()
+        rooms.append(info)
+    mine = services.my_assignment_now(request.user, now)
+    return render(request, "duty/board.html", {"rooms": rooms, "mine": mine, "now": now})
+
+
+# --- rota ---------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def rota_list(request: HttpRequest) -> HttpResponse:
+    rotas = Rota.objects.visible_to(request.user).select_related("room")
+    rooms = MonitoringRoom.objects.visible_to(request.user).filter(is_active=True)
+    form = forms.GenerateRotaForm(rooms=rooms, initial={"month": timezone.localdate().replace(day=1)})
+    return render(request, "duty/rota_list.html", {"rotas": rotas, "form": form})
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def rota_generate(request: HttpRequest) -> HttpResponse:
+    rooms = MonitoringRoom.objects.visible_to(request.user).filter(is_active=True)
+    form = forms.GenerateRotaForm(request.POST, rooms=rooms)
+    if not form.is_valid():
+        messages.error(request, _("Choose a room and a month."))
+        return redirect("duty:rota_list")
+    try:
+        rota = services.generate_rota(
+            form.cleaned_data["room"], form.cleaned_data["month"], actor=request.user
+        )
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect("duty:rota_list")
+    messages.success(request, _("The rota has been generated; check it and publish it."))
+    return redirect(rota)
+
+
+def _rota_grid(rota: Rota) -> dict[str, Any]:
+    shifts = list(
+        rota.shifts.select_related("template").prefetch_related("assignments__person").order_by("starts_at")
+    )
+    days: dict[date, list[Shift]] = {}
+    for s in shifts:
+        days.setdefault(s.date, []).append(s)
+    counts = services.people_counts(rota)
+    all_days = sorted(days)
+    for row in counts:
+        row["cells"] = ["/".join(row["days"].get(d, [])) for d in all_days]
+    return {"days": sorted(days.items()), "counts": counts, "all_days": all_days}
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def rota_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    rota = get_object_or_404(Rota.objects.visible_to(request.user).select_related("room"), pk=pk)
+    context = {"rota": rota, **_rota_grid(rota), "versions": rota.versions.select_related("published_by")}
+    if request.user.has_perm(MANAGE):
+        context["problems"] = services.check_rota(rota)
+        context["publish_form"] = forms.PublishForm()
+    return render(request, "duty/rota_detail.html", context)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def rota_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    rota = get_object_or_404(Rota.objects.visible_to(request.user), pk=pk)
+    form = forms.PublishForm(request.POST)
+    form.is_valid()
+    try:
+        version = services.publish_rota(
+            rota, actor=request.user, accept_warnings=form.cleaned_data.get("accept_warnings", False)
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Version %(n)s published.") % {"n": version.number})
+    return redirect(rota)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def rota_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rota as XLSX: people × days, with counts."""
+    from openpyxl import Workbook
+
+    rota = get_object_or_404(Rota.objects.visible_to(request.user).select_related("room"), pk=pk)
+    grid = _rota_grid(rota)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{rota.month:%Y-%m}"
+    ws.append([f"{rota.room.name} {rota.month:%Y-%m} 排班表 v{rota.version}"])
+    ws.append(["姓名", *[d.strftime("%d") for d in grid["all_days"]], "班次", "夜班", "周末", "工时"])
+    for row in grid["counts"]:
+        person = row["person"]
+        ws.append(
+            [
+                person.real_name or person.username,
+                *row["cells"],
+                row["shifts"],
+                row["nights"],
+                row["weekends"],
+                row["hours"],
+            ]
+        )
+    ws.append([])
+    ws.append(["日期", "班次", "开始", "结束", "操作", "记录"])
+    for day, shifts in grid["days"]:
+        for s in shifts:
+            posts = {p: [] for p in Post.values}
+            for a in s.assignments.all():
+                posts[a.post].append(a.person.real_name or a.person.username)
+            ws.append(
+                [
+                    day.isoformat(),
+                    s.template.name,
+                    timezone.localtime(s.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    timezone.localtime(s.ends_at).strftime("%Y-%m-%d %H:%M"),
+                    "、".join(posts[Post.OPERATOR]),
+                    "、".join(posts[Post.RECORDER]),
+                ]
+            )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="rota-{rota.room.code}-{rota.month:%Y-%m}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit one shift of the rota: who is on the operator and the recorder post."""
+    shift = _shift(request, pk)
+    people = User.objects.filter(
+        pk__in=[p.pk for p in services.room_operators(shift.room)]
+    ) | User.objects.filter(pk__in=shift.assignments.values("person"))
+    people = people.distinct().order_by("username")
+    current = {a.post: a.person for a in shift.assignments.select_related("person")}
+    form = forms.DayForm(request.POST or None, people=people, initial=current)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.set_assignments(
+                shift,
+                actor=request.user,
+                assignments=[(d["operator"], Post.OPERATOR), (d["recorder"], Post.RECORDER)],
+                reason=d["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(shift.rota)
+    return render(request, "duty/shift_edit.html", {"shift": shift, "form": form})
+
+
+# --- a shift ------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = _shift(request, pk)
+    assignments = list(shift.assignments.select_related("person", "checked_by").prefetch_related("absences"))
+    mine = next((a for a in assignments if a.person_id == request.user.pk), None)
+    entries = list(
+        shift.entries.select_related("author", "camera", "area", "corrects").prefetch_related("corrections")
+    )
+    done, required = services.inspection_counts(shift)
+    context = {
+        "shift": shift,
+        "assignments": assignments,
+        "mine": mine,
+        "entries": entries,
+        "inspections": shift.inspections.select_related("performed_by").prefetch_related(
+            "group_results__group"
+        ),
+        "reminders": shift.reminders.select_related("inspection"),
+        "done": done,
+        "required": required,
+        "handover_out": Handover.objects.filter(outgoing=shift).first(),
+        "handover_in": Handover.objects.filter(incoming=shift).first(),
+        "signoffs": shift.signoffs.select_related("signed_by", "signature"),
+        "signatures": Signature.for_object(shift),
+        "entry_form": forms.EntryForm(room=shift.room)
+        if mine and shift.state == Shift.State.ON_DUTY
+        else None,
+        "templates": EntryTemplate.objects.filter(room__in=[None, shift.room_id]).order_by("order")
+        if mine
+        else [],
+        "absence_form": forms.AbsenceForm(),
+        "sign_form": forms.SignForm(),
+        "next": services.next_shift(shift),
+        "now": timezone.now(),
+        "can_sign_off": request.user.has_perm(SIGNOFF) and shift.state == Shift.State.HANDED_OVER,
+    }
+    return render(request, "duty/shift_detail.html", context)
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+@require_POST
+def shift_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = _shift(request, pk)
+    try:
+        a = services.sign_in(shift, actor=request.user)
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        if a.minutes_late:
+            messages.warning(request, _("Signed in, %(n)s minutes late.") % {"n": a.minutes_late})
+        elif a.handover_late:
+            messages.warning(
+                request, _("Signed in; you arrived less than the set minutes before the handover.")
+            )
+        else:
+            messages.success(request, _("Signed in."))
+    return redirect(shift)
+
+
+@login_required
+@permission_required(SUPERVISE, raise_exception=True)
+@require_POST
+def assignment_check(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_object_or_404(Assignment.objects.visible_to(request.user), pk=pk)
+    try:
+        services.check_sign_in(a, actor=request.user)
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect(a.shift)
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+@require_POST
+def absence_start(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_object_or_404(Assignment.objects.visible_to(request.user), pk=pk)
+    form = forms.AbsenceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the absence."))
+        return redirect(a.shift)
+    try:
+        absence = services.start_absence(
+            a,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_return_at=form.cleaned_data["expected_return_at"],
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        if absence.below_minimum:
+            messages.warning(
+                request, _("The room is now below minimum staffing; the director has been told.")
+            )
+    return redirect(a.shift)
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+@require_POST
+def absence_end(request: HttpRequest, pk: int) -> HttpResponse:
+    absence = get_object_or_404(
+        Absence.objects.filter(assignment__in=Assignment.objects.visible_to(request.user)), pk=pk
+    )
+    try:
+        services.end_absence(absence, actor=request.user)
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect(absence.assignment.shift)
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+@require_POST
+def end_duty(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_object_or_404(Assignment.objects.visible_to(request.user), pk=pk)
+    try:
+        services.end_duty(a, actor=request.user)
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Your duty has ended."))
+    return redirect(a.shift)
+
+
+# --- the duty log -------------------------------------------------------------------------------
+
+
+def _entry_kwargs(d: dict[str, Any]) -> dict[str, Any]:
+    keys = [
+        "category",
+        "occurred_at",
+        "camera",
+        "area",
+        "description",
+        "action_taken",
+        "reported_to",
+        "reported_at",
+        "suspect_appearance",
+        "suspect_direction",
+        "suspect_cameras",
+        "is_open",
+    ]
+    return {k: d.get(k) for k in keys if k in d and d.get(k) is not None}
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+def entry_create(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = _shift(request, pk)
+    initial = {}
+    tpl_id = request.GET.get("template")
+    if tpl_id and tpl_id.isdigit():
+        tpl = EntryTemplate.objects.filter(pk=tpl_id).first()
+        if tpl:
+            initial = {
+                "category": tpl.category,
+                "description": tpl.description,
+                "action_taken": tpl.action_taken,
+            }
+    form = forms.EntryForm(request.POST or None, room=shift.room, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_entry(shift, actor=request.user, **_entry_kwargs(form.cleaned_data))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Entry written."))
+            return redirect(shift)
+    return render(request, "duty/entry_form.html", {"shift": shift, "form": form})
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+def entry_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(
+        LogEntry.objects.visible_to(request.user).select_related("shift", "room"), pk=pk
+    )
+    initial = {
+        "category": entry.category,
+        "occurred_at": timezone.localtime(entry.occurred_at),
+        "camera": entry.camera_id,
+        "area": entry.area_id,
+        "description": entry.description,
+        "action_taken": entry.action_taken,
+        "reported_to": entry.reported_to,
+        "suspect_appearance": entry.suspect_appearance,
+        "suspect_direction": entry.suspect_direction,
+        "suspect_cameras": entry.suspect_cameras,
+        "is_open": entry.is_open,
+    }
+    form = forms.CorrectionForm(request.POST or None, room=entry.room, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            new = services.correct_entry(entry, actor=request.user, reason=d["reason"], **_entry_kwargs(d))
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Correction written."))
+            return redirect(new.shift)
+    return render(request, "duty/entry_form.html", {"shift": entry.shift, "form": form, "original": entry})
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+@require_POST
+def entry_close(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(LogEntry.objects.visible_to(request.user), pk=pk)
+    try:
+        services.close_item(entry, actor=request.user)
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect(request.POST.get("next") or entry.shift.get_absolute_url())
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def log_list(request: HttpRequest) -> HttpResponse:
+    """The duty log across shifts and rooms, with search and filters."""
+    rooms = MonitoringRoom.objects.visible_to(request.user)
+    form = forms.LogFilterForm(request.GET or None, rooms=rooms)
+    qs = filter_entries(
+        LogEntry.objects.visible_to(request.user)
+        .select_related("room", "author", "camera", "area")
+        .prefetch_related("corrections"),
+        request.GET,
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "duty/log_list.html", {"form": form, "page": page})
+
+
+# --- inspections --------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+def inspection_create(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = _shift(request, pk)
+    groups = CameraGroup.objects.filter(room=shift.room, is_active=True)
+    form = forms.InspectionForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_inspection(
+                shift,
+                actor=request.user,
+                checklist=form.checklist(),
+                group_results=form.group_results(),
+                notes=form.cleaned_data["notes"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Inspection recorded."))
+            return redirect(shift)
+    return render(request, "duty/inspection_form.html", {"shift": shift, "form": form})
+
+
+# --- handover -----------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+@require_POST
+def handover_open(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = _shift(request, pk)
+    form = forms.HandoverOpenForm(request.POST)
+    form.is_valid()
+    try:
+        handover = services.open_handover(shift, actor=request.user, notes=form.cleaned_data.get("notes", ""))
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect(shift)
+    return redirect(handover)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def handover_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    handover = get_object_or_404(
+        Handover.objects.visible_to(request.user).select_related(
+            "outgoing__room", "outgoing__template", "incoming__template"
+        ),
+        pk=pk,
+    )
+    items = list(handover.items.select_related("acknowledged_by"))
+    uid = request.user.pk
+    context = {
+        "handover": handover,
+        "items": items,
+        "pending": sum(1 for i in items if not i.acknowledged_at),
+        "is_incoming": handover.incoming.assignments.filter(person_id=uid).exists(),
+        "is_outgoing": handover.outgoing.assignments.filter(person_id=uid).exists(),
+        "sign_form": forms.SignForm(),
+        "signatures": Signature.for_object(handover),
+        "outgoing_people": handover.outgoing.assignments.select_related("person"),
+        "incoming_people": handover.incoming.assignments.select_related("person"),
+    }
+    return render(request, "duty/handover_detail.html", context)
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+@require_POST
+def handover_ack(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        HandoverItem.objects.filter(handover__in=Handover.objects.visible_to(request.user)), pk=pk
+    )
+    form = forms.AckForm(request.POST)
+    form.is_valid()
+    try:
+        services.acknowledge_item(item, actor=request.user, note=form.cleaned_data.get("note", ""))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect(item.handover)
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+@require_POST
+def handover_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outgoing person signs first, then the incoming person (the state decides which)."""
+    handover = get_object_or_404(Handover.objects.visible_to(request.user), pk=pk)
+    form = forms.SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter your password to sign."))
+        return redirect(handover)
+    d = form.cleaned_data
+    try:
+        if handover.state == Handover.State.OPEN:
+            services.sign_handover_outgoing(
+                handover, actor=request.user, password=d["password"], otp=d["otp"]
+            )
+            messages.success(request, _("Signed as the outgoing person. The incoming person signs now."))
+        else:
+            services.sign_handover_incoming(
+                handover, actor=request.user, password=d["password"], otp=d["otp"]
+            )
+            messages.success(
+                request, _("Handover complete: responsibility has passed to the incoming shift.")
+            )
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect(handover)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def handover_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.conf import settings
+
+    handover = get_object_or_404(Handover.objects.visible_to(request.user), pk=pk)
+    if not handover.pdf_path:
+        raise Http404
+    path = settings.DATA_DIR / handover.pdf_path
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=f"handover-{handover.pk}.pdf")
+
+
+# --- report sign-off ----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(SIGNOFF, raise_exception=True)
+def signoff_list(request: HttpRequest) -> HttpResponse:
+    """Shift reports waiting for sign-off; overdue ones first (DUTY-7)."""
+    now = timezone.now()
+    pending = (
+        Shift.objects.visible_to(request.user)
+        .filter(state=Shift.State.HANDED_OVER, ends_at__gte=now - timedelta(days=14))
+        .select_related("room", "template")
+        .prefetch_related("signoffs")
+        .order_by("ends_at")
+    )
+    overdue = set(services.overdue_reports(request.user, now).values_list("pk", flat=True))
+    level = services.signoff_level_for(request.user)
+    rows = [s for s in pending if not any(so.level == level for so in s.signoffs.all())]
+    return render(request, "duty/signoff_list.html", {"rows": rows, "overdue": overdue, "level": level})
+
+
+@login_required
+@permission_required(SIGNOFF, raise_exception=True)
+@require_POST
+def shift_signoff(request: HttpRequest, pk: int) -> HttpResponse:
+    shift = _shift(request, pk)
+    form = forms.SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter your password to sign."))
+        return redirect(shift)
+    d = form.cleaned_data
+    try:
+        services.sign_off_report(
+            shift, actor=request.user, password=d["password"], otp=d["otp"], comment=d["comment"]
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Report signed off."))
+    return redirect(shift)
+
+
+# --- violations ---------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(SUPERVISE, raise_exception=True)
+def violation_list(request: HttpRequest) -> HttpResponse:
+    violations = Violation.objects.visible_to(request.user).select_related("person", "recorded_by", "shift")
+    page = Paginator(violations, 50).get_page(request.GET.get("page"))
+    return render(request, "duty/violation_list.html", {"page": page})
+
+
+@login_required
+@permission_required(SUPERVISE, raise_exception=True)
+def violation_create(request: HttpRequest) -> HttpResponse:
+    rooms = MonitoringRoom.objects.visible_to(request.user)
+    people = User.objects.filter(is_active=True, rooms__in=rooms).distinct().order_by("username")
+    shift = None
+    if request.GET.get("shift", "").isdigit():
+        shift = Shift.objects.visible_to(request.user).filter(pk=request.GET["shift"]).first()
+    form = forms.ViolationForm(
+        request.POST or None, people=people, initial={"occurred_at": timezone.localtime()}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        person = d["person"]
+        if shift is None:
+            room = rooms.filter(pk__in=person.rooms.values("pk")).first()
+            shift = services.responsible_shift_at(room, d["occurred_at"]) if room else None
+        try:
+            services.record_violation(
+                person,
+                actor=request.user,
+                kind=d["kind"],
+                description=d["description"],
+                occurred_at=d["occurred_at"],
+                consequence=d["consequence"],
+                shift=shift,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Violation recorded."))
+            return redirect("duty:violation_list")
+    return render(request, "duty/violation_form.html", {"form": form})
+
+
+@login_required
+@permission_required(SUPERVISE, raise_exception=True)
+@require_POST
+def violation_void(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = get_object_or_404(Violation.objects.visible_to(request.user), pk=pk)
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for voiding."))
+    else:
+        try:
+            services.void_violation(violation, actor=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            _error(request, exc)
+    return redirect("duty:violation_list")
