@@ -16,7 +16,10 @@ def test_migrations_are_in_step_with_the_models(tmp_path: Path) -> None:
     env.pop("WATCHROOM_DATABASE_URL", None)
     result = subprocess.run(
         [sys.executable, "-m", "watchroom", "makemigrations", "--check", "--dry-run"],
-        env=env, capture_output=True, text=True, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -26,6 +29,9 @@ def test_every_string_has_a_chinese_translation(tmp_path: Path) -> None:
     env.pop("WATCHROOM_DATABASE_URL", None)
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "check_translations.py")],
-        env=env, capture_output=True, text=True, timeout=300,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
