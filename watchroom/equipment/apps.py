@@ -6,3 +6,19 @@ class EquipmentConfig(AppConfig):
     name = "watchroom.equipment"
     label = "equipment"
     verbose_name = _("Equipment")
+
+    def ready(self) -> None:
+        from watchroom.approvals import kinds
+
+        from . import home_cards  # noqa: F401
+        from .services import CHANGE_KIND, on_change_decided
+
+        # EQP-5/EQP-6: a change of a camera's view or settings needs the centre director's approval.
+        kinds.register(
+            CHANGE_KIND,
+            label=_("Change of camera view or settings"),
+            on_decided=on_change_decided,
+            default_levels=[{"role": "director", "same_campus": True}],
+            validity_hours=72,
+            pending_expiry_hours=72,
+        )

@@ -1,0 +1,215 @@
+"""Input shapes of the equipment pages; related choices limited to the user's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from watchroom.accounts.models import User
+from watchroom.sites.forms import ImportForm
+from watchroom.sites.models import Area, Camera, Campus
+
+from .models import ChangeKind, Device, DeviceType, Fault, MaintenancePlan, SlaSetting
+
+__all__ = ["ImportForm"]
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            widget.attrs.setdefault("class", "form-select form-select-sm")
+        else:
+            widget.attrs.setdefault("class", "form-control form-control-sm")
+
+
+class DeviceForm(forms.ModelForm):
+    class Meta:
+        model = Device
+        fields = [
+            "device_type",
+            "campus",
+            "area",
+            "name",
+            "vendor",
+            "model",
+            "serial",
+            "ip",
+            "mac",
+            "installed_on",
+            "commissioned_on",
+            "warranty_until",
+            "supplier",
+            "maintenance_contract",
+            "resolution",
+            "infrared",
+            "notes",
+        ]
+        widgets = {
+            "installed_on": forms.DateInput(attrs={"type": "date"}),
+            "commissioned_on": forms.DateInput(attrs={"type": "date"}),
+            "warranty_until": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campus"].queryset = Campus.objects.visible_to(user)
+        self.fields["area"].queryset = Area.objects.visible_to(user).select_related("campus")
+        self.fields["infrared"] = forms.NullBooleanField(
+            label=_("infrared night vision"),
+            required=False,
+            widget=forms.NullBooleanSelect,
+        )
+        if self.instance.pk and (self.instance.camera_id or self.instance.recorder_id):
+            self.fields["device_type"].disabled = True
+            self.fields["campus"].disabled = True
+        _style(self)
+
+    def validate_unique(self) -> None:  # the service checks the serial number
+        return None
+
+    def _post_clean(self) -> None:  # the service assigns and validates
+        return None
+
+    def service_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class RetireForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class FaultReportForm(forms.Form):
+    device = forms.ModelChoiceField(label=_("Device"), queryset=Device.objects.none())
+    category = forms.ChoiceField(label=_("Category"), choices=Fault.Category.choices, initial="other")
+    symptom = forms.CharField(label=_("Symptom"), widget=forms.Textarea(attrs={"rows": 3}))
+    occurred_at = forms.DateTimeField(
+        label=_("Occurred at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Leave empty for now."),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["device"].queryset = (
+            Device.objects.visible_to(user).in_service().select_related("campus").order_by("name")
+        )
+        _style(self)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class RequiredNoteForm(NoteForm):
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = MaintenancePlan
+        fields = [
+            "name",
+            "campus",
+            "device_type",
+            "device",
+            "interval_months",
+            "checklist",
+            "assignee",
+            "next_due",
+            "lead_days",
+            "is_active",
+        ]
+        widgets = {
+            "next_due": forms.DateInput(attrs={"type": "date"}),
+            "checklist": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campus"].queryset = Campus.objects.visible_to(user)
+        self.fields["device"].queryset = Device.objects.visible_to(user).in_service().order_by("name")
+        self.fields["assignee"].queryset = User.objects.filter(
+            is_active=True, role_rows__role__in=["engineer", "director", "deputy", "operator"]
+        ).distinct()
+        _style(self)
+
+    def _post_clean(self) -> None:
+        return None
+
+    def service_values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class WorkOrderCompleteForm(forms.Form):
+    """One pass/fail and note per checklist item, the notes, and the signature (password, code)."""
+
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    password = forms.CharField(label=_("Your password (signature)"), widget=forms.PasswordInput)
+    otp = forms.CharField(label=_("Dynamic code (if enrolled)"), required=False)
+
+    def __init__(self, *args: Any, items: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for i, item in enumerate(items):
+            self.fields[f"ok_{i}"] = forms.ChoiceField(
+                label=item, choices=[("1", _("Passed")), ("0", _("Failed"))], widget=forms.RadioSelect
+            )
+            self.fields[f"note_{i}"] = forms.CharField(label=_("Note"), required=False, max_length=300)
+        self.order_fields([*(f for i in range(len(items)) for f in (f"ok_{i}", f"note_{i}")), "notes"])
+        _style(self)
+        for i in range(len(items)):
+            self.fields[f"ok_{i}"].widget.attrs["class"] = "form-check-inline"
+
+    def results(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "item": item,
+                "ok": self.cleaned_data[f"ok_{i}"] == "1",
+                "note": self.cleaned_data.get(f"note_{i}", ""),
+            }
+            for i, item in enumerate(self.items)
+        ]
+
+
+class ChangeRequestForm(forms.Form):
+    camera = forms.ModelChoiceField(label=_("Camera"), queryset=Camera.objects.none())
+    kind = forms.ChoiceField(label=_("Change"), choices=ChangeKind.choices)
+    before_value = forms.CharField(label=_("Before"), widget=forms.Textarea(attrs={"rows": 2}))
+    after_value = forms.CharField(label=_("After"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    snapshot = forms.FileField(
+        label=_("Reference snapshot (JPEG, PNG or PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["camera"].queryset = Camera.objects.visible_to(user).in_service().order_by("number")
+        _style(self)
+
+
+class SlaForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        current = dict(SlaSetting.objects.values_list("device_type", "hours"))
+        for value, label in DeviceType.choices:
+            self.fields[value] = forms.IntegerField(
+                label=label, min_value=1, max_value=720, initial=current.get(value, 24)
+            )
+        _style(self)

@@ -1,0 +1,142 @@
+"""Equipment KPIs (KPI-1) and the coverage register (EQP-8), computed from the scoped querysets.
+
+Charts are plain HTML/CSS bars: each series is a list of {"label", "value", "pct"} where pct is the
+bar width relative to the largest value.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.utils import timezone
+
+from watchroom.sites.models import Area, AreaType, Camera, DeviceStatus, PrivacyClass
+
+from .models import Device, DeviceType, Fault, WorkOrder
+
+# Area types that must be covered by cameras (EQP-8), besides every key area.
+REQUIRED_AREA_TYPES = {
+    AreaType.WARD,
+    AreaType.OPERATING_ROOM,
+    AreaType.PHARMACY,
+    AreaType.STORES,
+    AreaType.ENTRANCE,
+    AreaType.CAR_PARK,
+    AreaType.LIFT,
+    AreaType.CORRIDOR,
+    AreaType.EMERGENCY,
+    AreaType.OUTPATIENT,
+    AreaType.PUBLIC,
+}
+
+
+def _bars(pairs: list[tuple[Any, int | float]]) -> list[dict[str, Any]]:
+    top = max((v for _l, v in pairs), default=0) or 1
+    return [{"label": label, "value": value, "pct": round(value * 100 / top)} for label, value in pairs]
+
+
+def equipment_kpis(user: Any, *, days: int = 365) -> dict[str, Any]:
+    since = timezone.now() - timedelta(days=days)
+    faults = Fault.objects.visible_to(user).filter(reported_at__gte=since)
+    type_labels = dict(DeviceType.choices)
+    by_type = [
+        (type_labels.get(r["device__device_type"], r["device__device_type"]), r["n"])
+        for r in faults.values("device__device_type").annotate(n=Count("pk")).order_by("-n")
+    ]
+    by_campus = [
+        (r["campus__name"], r["n"])
+        for r in faults.values("campus__name").annotate(n=Count("pk")).order_by("-n")
+    ]
+    by_vendor = [
+        (r["device__vendor"] or "—", r["n"])
+        for r in faults.values("device__vendor").annotate(n=Count("pk")).order_by("-n")[:10]
+    ]
+    repaired = faults.filter(repaired_at__isnull=False)
+    mttr = repaired.aggregate(
+        m=Avg(ExpressionWrapper(F("repaired_at") - F("occurred_at"), output_field=DurationField()))
+    )["m"]
+    now = timezone.now()
+    breaches = faults.filter(
+        Q(repaired_at__isnull=False, repaired_at__gt=F("due_at"))
+        | Q(repaired_at__isnull=True, due_at__lt=now)
+    ).count()
+    total = faults.count()
+    orders = WorkOrder.objects.visible_to(user).filter(due_date__gte=timezone.localdate(since))
+    done = orders.filter(status=WorkOrder.Status.DONE)
+    due_so_far = orders.exclude(status=WorkOrder.Status.VOID).filter(due_date__lte=timezone.localdate())
+    on_time = sum(1 for wo in done.only("completed_at", "due_date", "status") if wo.on_time)
+    devices = Device.objects.visible_to(user).in_service()
+    out_of_warranty = devices.filter(warranty_until__lt=timezone.localdate()).count()
+    months: list[tuple[str, int]] = []
+    for r in faults.values_list("reported_at", flat=True):
+        key = timezone.localtime(r).strftime("%Y-%m")
+        if months and months[-1][0] == key:
+            months[-1] = (key, months[-1][1] + 1)
+        else:
+            months.append((key, 1))
+    per_month: dict[str, int] = {}
+    for key, n in months:
+        per_month[key] = per_month.get(key, 0) + n
+    return {
+        "days": days,
+        "total": total,
+        "by_type": _bars(by_type),
+        "by_campus": _bars(by_campus),
+        "by_vendor": _bars(by_vendor),
+        "by_month": _bars(sorted(per_month.items())),
+        "mttr_hours": round(mttr.total_seconds() / 3600, 1) if mttr else None,
+        "breaches": breaches,
+        "breach_pct": round(breaches * 100 / total, 1) if total else 0,
+        "orders_due": due_so_far.count(),
+        "orders_on_time": on_time,
+        "on_time_pct": round(on_time * 100 / due_so_far.count(), 1) if due_so_far.count() else None,
+        "devices": devices.count(),
+        "out_of_warranty": out_of_warranty,
+        "open_faults": Fault.objects.visible_to(user).open().count(),
+    }
+
+
+def coverage(user: Any) -> dict[str, Any]:
+    """Areas that must be covered and their in-service cameras; gaps; cameras in prohibited areas."""
+    counts = dict(
+        Camera.objects.visible_to(user)
+        .exclude(status=DeviceStatus.RETIRED)
+        .values_list("area")
+        .annotate(n=Count("pk"))
+        .values_list("area", "n")
+    )
+    rows = []
+    for area in Area.objects.visible_to(user).filter(is_active=True).select_related("campus", "building"):
+        n = counts.get(area.pk, 0)
+        required = area.privacy_class != PrivacyClass.PROHIBITED and (
+            area.key_area or area.area_type in REQUIRED_AREA_TYPES
+        )
+        prohibited = area.privacy_class == PrivacyClass.PROHIBITED and n > 0
+        rows.append(
+            {
+                "area": area,
+                "cameras": n,
+                "required": required,
+                "gap": required and n == 0,
+                "prohibited": prohibited,
+            }
+        )
+    required_rows = [r for r in rows if r["required"]]
+    return {
+        "rows": sorted(
+            rows,
+            key=lambda r: (
+                not r["prohibited"],
+                not r["gap"],
+                not r["required"],
+                r["area"].campus_id,
+                r["area"].code,
+            ),
+        ),
+        "required": len(required_rows),
+        "covered": sum(1 for r in required_rows if not r["gap"]),
+        "gaps": [r for r in rows if r["gap"]],
+        "prohibited": [r for r in rows if r["prohibited"]],
+    }

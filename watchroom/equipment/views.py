@@ -1,0 +1,576 @@
+"""Equipment pages: the ledger, faults, maintenance, change control, coverage and KPIs (EQP-1…8,
+INC-9, KPI-1). Every object comes through `visible_to()` (outside the scope: 404; without the
+permission: 403); every write calls one service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from watchroom.approvals.models import Signature
+from watchroom.audit import services as audit
+from watchroom.audit.models import AuditEvent
+from watchroom.lib.errors import DomainError
+from watchroom.sites.models import Camera, Recorder
+
+from . import kpis, services, spreadsheet
+from .filters import ChangeRequestFilter, DeviceFilter, FaultFilter, WorkOrderFilter
+from .forms import (
+    ChangeRequestForm,
+    DeviceForm,
+    FaultReportForm,
+    ImportForm,
+    NoteForm,
+    PlanForm,
+    RequiredNoteForm,
+    RetireForm,
+    SlaForm,
+    WorkOrderCompleteForm,
+)
+from .models import ChangeRequest, ChangeViolation, Device, Fault, MaintenancePlan, WorkOrder
+
+VIEW = "equipment.view"
+MANAGE = "equipment.manage"
+
+
+def _query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- devices -----------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def device_list(request: HttpRequest) -> HttpResponse:
+    qs = (
+        Device.objects.visible_to(request.user)
+        .select_related("campus", "area")
+        .order_by("campus_id", "device_type", "name", "id")
+    )
+    f = DeviceFilter(request.GET or None, queryset=qs, request=request)
+    page = Paginator(f.qs, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "equipment/device_list.html",
+        {"filter": f, "page": page, "count": page.paginator.count, "query": _query(request)},
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    device = get_object_or_404(
+        Device.objects.visible_to(request.user).select_related("campus", "area", "camera", "recorder"), pk=pk
+    )
+    history = AuditEvent.objects.filter(target_type="equipment.device", target_id=str(device.pk)).order_by(
+        "-id"
+    )[:50]
+    return render(
+        request,
+        "equipment/device_detail.html",
+        {
+            "device": device,
+            "faults": device.faults.all()[:50],
+            "status_changes": device.status_changes.select_related("actor").order_by("-at")[:50],
+            "work_orders": device.work_orders.all().order_by("-due_date")[:20],
+            "history": history,
+            "retire_form": RetireForm(),
+        },
+    )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def device_create(request: HttpRequest) -> HttpResponse:
+    form = DeviceForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.create_device(actor=request.user, **form.service_values())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Device %(name)s added.") % {"name": device.name})
+            return redirect(device)
+    return render(request, "equipment/device_form.html", {"form": form, "device": None})
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def device_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    device = get_object_or_404(Device.objects.visible_to(request.user), pk=pk)
+    form = DeviceForm(request.POST or None, instance=device, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        values = form.service_values()
+        if device.camera_id or device.recorder_id:
+            values.pop("device_type", None)
+            values.pop("campus", None)
+        try:
+            device = services.update_device(device, actor=request.user, **values)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Device %(name)s saved.") % {"name": device.name})
+            return redirect(device)
+    return render(request, "equipment/device_form.html", {"form": form, "device": device})
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def device_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    device = get_object_or_404(Device.objects.visible_to(request.user), pk=pk)
+    form = RetireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect(device)
+    try:
+        services.retire_device(device, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Device %(name)s retired.") % {"name": device.name})
+    return redirect(device)
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def device_sync(request: HttpRequest) -> HttpResponse:
+    """Create ledger rows for the cameras and recorders in scope that have none yet."""
+    n = 0
+    for camera in Camera.objects.visible_to(request.user).filter(device__isnull=True).select_related("area"):
+        services.ensure_device_for_camera(camera, actor=request.user)
+        n += 1
+    for recorder in Recorder.objects.visible_to(request.user).filter(device__isnull=True):
+        services.ensure_device_for_recorder(recorder, actor=request.user)
+        n += 1
+    messages.success(request, _("%(n)d devices added to the ledger.") % {"n": n})
+    return redirect("equipment:device_list")
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def device_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form, "columns": spreadsheet.COLUMNS}
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            headers, rows = spreadsheet.read_table(upload.read(), upload.name)
+            report = spreadsheet.validate_devices(headers, rows, actor=request.user)
+            if report.ok:
+                result = services.import_devices(report.rows, actor=request.user, file_name=upload.name)
+                return render(request, "equipment/import_done.html", {"result": result})
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            context["report"] = report
+            return render(request, "equipment/import_form.html", context, status=400)
+    return render(request, "equipment/import_form.html", context)
+
+
+def _sheet_response(data: bytes, name: str, fmt: str) -> HttpResponse:
+    if fmt == "csv":
+        response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{"csv" if fmt == "csv" else "xlsx"}"'
+    return response
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def device_export(request: HttpRequest) -> HttpResponse:
+    qs = Device.objects.visible_to(request.user)
+    qs = DeviceFilter(request.GET or None, queryset=qs, request=request).qs
+    fmt = request.GET.get("format", "xlsx")
+    name = f"devices-{timezone.localtime():%Y%m%d-%H%M}"
+    audit.record_read(
+        request.user,
+        "equipment.devices_exported",
+        ("export", "", name),
+        note=f"format={fmt} rows={qs.count()}",
+    )
+    rows = spreadsheet.device_rows(qs)
+    if fmt == "csv":
+        return _sheet_response(spreadsheet.write_csv(spreadsheet.COLUMNS, rows), name, "csv")
+    return _sheet_response(spreadsheet.write_xlsx(spreadsheet.COLUMNS, rows, "devices"), name, "xlsx")
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def device_template(request: HttpRequest) -> HttpResponse:
+    fmt = request.GET.get("format", "xlsx")
+    if fmt == "csv":
+        return _sheet_response(spreadsheet.write_csv(spreadsheet.COLUMNS, []), "devices-template", "csv")
+    return _sheet_response(
+        spreadsheet.write_xlsx(spreadsheet.COLUMNS, [], "devices"), "devices-template", "xlsx"
+    )
+
+
+# --- faults ------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def fault_list(request: HttpRequest) -> HttpResponse:
+    qs = Fault.objects.visible_to(request.user).select_related("device", "campus")
+    f = FaultFilter(request.GET or None, queryset=qs, request=request)
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "equipment/fault_list.html",
+        {"filter": f, "page": page, "count": page.paginator.count, "query": _query(request)},
+    )
+
+
+# action -> (service, permission, form needs a note, label)
+FAULT_ACTIONS: dict[str, tuple[Any, str, bool]] = {
+    "acknowledge": (services.acknowledge_fault, "equipment.work", False),
+    "start_repair": (services.start_repair, "equipment.work", False),
+    "repaired": (services.mark_repaired, "equipment.work", True),
+    "verify": (services.verify_fault, "equipment.verify", False),
+    "reopen": (services.reopen_fault, "equipment.verify", True),
+    "close": (services.close_fault, "equipment.verify", False),
+}
+_ALLOWED_FROM = {
+    "reported": ["acknowledge", "start_repair", "repaired"],
+    "acknowledged": ["start_repair", "repaired"],
+    "in_repair": ["repaired"],
+    "repaired": ["verify", "reopen"],
+    "verified": ["close"],
+    "closed": [],
+}
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def fault_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    fault = get_object_or_404(
+        Fault.objects.visible_to(request.user).select_related(
+            "device", "device__area", "campus", "reported_by", "repaired_by"
+        ),
+        pk=pk,
+    )
+    actions = [a for a in _ALLOWED_FROM[fault.status] if request.user.has_perm(FAULT_ACTIONS[a][1])]
+    return render(
+        request,
+        "equipment/fault_detail.html",
+        {
+            "fault": fault,
+            "transitions": fault.transitions.select_related("actor"),
+            "actions": actions,
+            "note_form": NoteForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("equipment.report_fault", raise_exception=True)
+def fault_report(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    if request.GET.get("device"):
+        initial["device"] = request.GET["device"]
+    form = FaultReportForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fault = services.report_fault(
+                actor=request.user,
+                device=form.cleaned_data["device"],
+                category=form.cleaned_data["category"],
+                symptom=form.cleaned_data["symptom"],
+                occurred_at=form.cleaned_data.get("occurred_at"),
+                source=request.GET.get("source", "manual")
+                if request.GET.get("source") in ("manual", "duty")
+                else "manual",
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Fault #%(id)s registered; the security department has been told.") % {"id": fault.pk},
+            )
+            return redirect(fault)
+    return render(request, "equipment/fault_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def fault_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in FAULT_ACTIONS:
+        raise Http404
+    service, permission, needs_note = FAULT_ACTIONS[action]
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+    fault = get_object_or_404(Fault.objects.visible_to(request.user), pk=pk)
+    form = (RequiredNoteForm if needs_note else NoteForm)(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write a note."))
+        return redirect(fault)
+    note = form.cleaned_data["note"]
+    try:
+        if action == "repaired":
+            service(fault, actor=request.user, resolution=note)
+        elif action == "reopen":
+            service(fault, actor=request.user, reason=note)
+        else:
+            service(fault, actor=request.user, note=note)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(fault)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def sla_settings(request: HttpRequest) -> HttpResponse:
+    form = SlaForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        current = {name: field.initial for name, field in form.fields.items()}
+        try:
+            for device_type, hours in form.cleaned_data.items():
+                if hours != current.get(device_type):
+                    services.set_sla_hours(device_type, hours, actor=request.user)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Repair times saved."))
+            return redirect("equipment:sla_settings")
+    return render(request, "equipment/sla_form.html", {"form": form})
+
+
+# --- maintenance -------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = MaintenancePlan.objects.visible_to(request.user).select_related("campus", "device", "assignee")
+    return render(request, "equipment/plan_list.html", {"plans": plans})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(
+        MaintenancePlan.objects.visible_to(request.user).select_related("campus", "device", "assignee"), pk=pk
+    )
+    return render(
+        request,
+        "equipment/plan_detail.html",
+        {"plan": plan, "orders": plan.work_orders.select_related("assignee").order_by("-due_date")[:50]},
+    )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.create_plan(actor=request.user, **form.service_values())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Plan %(name)s created.") % {"name": plan.name})
+            return redirect(plan)
+    return render(request, "equipment/plan_form.html", {"form": form, "plan": None})
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(MaintenancePlan.objects.visible_to(request.user), pk=pk)
+    form = PlanForm(request.POST or None, instance=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = services.update_plan(plan, actor=request.user, **form.service_values())
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Plan %(name)s saved.") % {"name": plan.name})
+            return redirect(plan)
+    return render(request, "equipment/plan_form.html", {"form": form, "plan": plan})
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def plan_issue(request: HttpRequest) -> HttpResponse:
+    """Issue the due work orders now (the timed job does this every few hours)."""
+    n = services.issue_due_work_orders(actor=request.user)
+    messages.success(request, _("%(n)d work orders issued.") % {"n": n})
+    return redirect("equipment:workorder_list")
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def workorder_list(request: HttpRequest) -> HttpResponse:
+    qs = WorkOrder.objects.visible_to(request.user).select_related("campus", "device", "assignee", "plan")
+    if not request.GET.get("status") and not request.GET.get("overdue"):
+        qs = qs.order_by("status", "due_date", "id")
+    f = WorkOrderFilter(request.GET or None, queryset=qs, request=request)
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "equipment/workorder_list.html",
+        {"filter": f, "page": page, "count": page.paginator.count, "query": _query(request)},
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def workorder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    wo = get_object_or_404(
+        WorkOrder.objects.visible_to(request.user).select_related("campus", "device", "assignee", "plan"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "equipment/workorder_detail.html",
+        {"wo": wo, "signatures": Signature.for_object(wo), "void_form": RetireForm()},
+    )
+
+
+@login_required
+@permission_required("equipment.work", raise_exception=True)
+def workorder_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    wo = get_object_or_404(WorkOrder.objects.visible_to(request.user), pk=pk)
+    form = WorkOrderCompleteForm(request.POST or None, items=list(wo.checklist))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complete_work_order(
+                wo,
+                actor=request.user,
+                results=form.results(),
+                notes=form.cleaned_data["notes"],
+                password=form.cleaned_data["password"],
+                otp=form.cleaned_data["otp"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Work order recorded and signed."))
+            return redirect(wo)
+    return render(request, "equipment/workorder_complete.html", {"wo": wo, "form": form})
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def workorder_void(request: HttpRequest, pk: int) -> HttpResponse:
+    wo = get_object_or_404(WorkOrder.objects.visible_to(request.user), pk=pk)
+    form = RetireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect(wo)
+    try:
+        services.void_work_order(wo, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(wo)
+
+
+# --- change control ----------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def change_list(request: HttpRequest) -> HttpResponse:
+    qs = ChangeRequest.objects.visible_to(request.user).select_related("camera", "requested_by", "approval")
+    f = ChangeRequestFilter(request.GET or None, queryset=qs, request=request)
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    violations = ChangeViolation.objects.visible_to(request.user).select_related("camera")[:50]
+    return render(
+        request,
+        "equipment/change_list.html",
+        {
+            "filter": f,
+            "page": page,
+            "count": page.paginator.count,
+            "query": _query(request),
+            "violations": violations,
+        },
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def change_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cr = get_object_or_404(
+        ChangeRequest.objects.visible_to(request.user).select_related("camera", "approval", "requested_by"),
+        pk=pk,
+    )
+    return render(request, "equipment/change_detail.html", {"cr": cr, "note_form": NoteForm()})
+
+
+@login_required
+@permission_required("equipment.change_request", raise_exception=True)
+def change_create(request: HttpRequest) -> HttpResponse:
+    form = ChangeRequestForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            cr = services.submit_change_request(
+                actor=request.user,
+                camera=data["camera"],
+                kind=data["kind"],
+                before_value=data["before_value"],
+                after_value=data["after_value"],
+                reason=data["reason"],
+                snapshot=data.get("snapshot"),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Change request filed for approval."))
+            return redirect(cr)
+    return render(request, "equipment/change_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def change_implement(request: HttpRequest, pk: int) -> HttpResponse:
+    cr = get_object_or_404(ChangeRequest.objects.visible_to(request.user), pk=pk)
+    form = NoteForm(request.POST)
+    form.is_valid()
+    try:
+        services.implement_change(cr, actor=request.user, note=form.cleaned_data.get("note", ""))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(cr)
+
+
+# --- coverage and KPIs -------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def coverage(request: HttpRequest) -> HttpResponse:
+    return render(request, "equipment/coverage.html", {"c": kpis.coverage(request.user)})
+
+
+@login_required
+@permission_required("equipment.kpi", raise_exception=True)
+def kpi(request: HttpRequest) -> HttpResponse:
+    try:
+        days = max(7, min(int(request.GET.get("days", 365)), 3 * 365))
+    except ValueError:
+        days = 365
+    return render(request, "equipment/kpi.html", {"k": kpis.equipment_kpis(request.user, days=days)})
