@@ -1,0 +1,62 @@
+"""Health settings, from Django settings (`HEALTH_*`) or the environment (`WATCHROOM_HEALTH_*`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+
+
+def _num(name: str, default: float) -> float:
+    value = getattr(settings, f"HEALTH_{name}", None)
+    if value is None:
+        raw = os.environ.get(f"WATCHROOM_HEALTH_{name}")
+        if raw is None or raw == "":
+            return default
+        try:
+            value = float(raw)
+        except ValueError as exc:
+            raise ValueError(f"WATCHROOM_HEALTH_{name} must be a number, not {raw!r}") from exc
+    return float(value)
+
+
+def probe_timeout() -> float:
+    """Seconds for a tier-2 open/read before the camera counts as timed out."""
+    return _num("PROBE_TIMEOUT", 5.0)
+
+
+def reach_timeout() -> float:
+    return _num("REACH_TIMEOUT", 3.0)
+
+
+def pool_size() -> int:
+    """Tier-2 threads (16–24 saturate 2 cores; see docs)."""
+    return int(_num("POOL_SIZE", 20))
+
+
+def reach_concurrency() -> int:
+    return int(_num("REACH_CONCURRENCY", 200))
+
+
+def sweep_minutes() -> int:
+    """How often the periodic job sweeps every camera."""
+    return max(1, int(_num("SWEEP_MINUTES", 5)))
+
+
+def fail_count() -> int:
+    """Consecutive failing probes before a fault is opened (damps flapping)."""
+    return max(1, int(_num("FAIL_COUNT", 2)))
+
+
+def pass_count() -> int:
+    """Consecutive passing probes before a fault is closed as recovered."""
+    return max(1, int(_num("PASS_COUNT", 2)))
+
+
+def thumbnail_days() -> int:
+    return max(1, int(_num("THUMBNAIL_DAYS", 14)))
+
+
+def storage_dir() -> Path:
+    return Path(settings.DATA_DIR) / "health"

@@ -1,0 +1,198 @@
+"""Picture metrics and their classification into fault codes (视频质量诊断; EQP-4).
+
+All metrics are computed on a 640×360 copy, except the noise estimate, which uses a full-resolution
+640×360 centre crop (downscaling averages noise away). Values are kept with every result so the
+thresholds can be re-tuned on the hospital's own footage.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Any
+
+import cv2
+import numpy as np
+
+cv2.setNumThreads(1)
+
+WORK_SIZE = (640, 360)
+THUMB_SIZE = (320, 180)
+COMPARE_SIZE = (64, 36)
+
+# Picture fault codes, in the order they are reported.
+SIGNAL_LOSS = "signal_loss"
+TOO_DARK = "too_dark"
+OVEREXPOSED = "overexposed"
+LOW_CONTRAST = "low_contrast"
+BLURRED = "blurred"
+NOISY = "noisy"
+COLOUR_CAST = "colour_cast"
+OCCLUDED = "occluded"
+FROZEN = "frozen"
+SCENE_CHANGED = "scene_changed"
+PICTURE_CODES = (
+    SIGNAL_LOSS,
+    TOO_DARK,
+    OVEREXPOSED,
+    LOW_CONTRAST,
+    BLURRED,
+    NOISY,
+    COLOUR_CAST,
+    OCCLUDED,
+    FROZEN,
+    SCENE_CHANGED,
+)
+
+_IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Default thresholds, tuned on the synthetic clips of the simulator; re-tune on real footage."""
+
+    uniform_std: float = 3.0  # luma std below this: a uniform (black, blue, grey) picture
+    snow_sharpness: float = 6.0  # sharpness above this with noise: snow, no picture
+    snow_noise: float = 6.0
+    dark_mean: float = 40.0
+    overexposed_mean: float = 215.0
+    low_contrast_std: float = 18.0
+    blur_sharpness: float = 0.02  # Laplacian variance ÷ luma variance
+    noise_sigma: float = 4.0
+    cast_distance: float = 10.0  # Lab chroma distance of the mean
+    cast_ratio: float = 1.5  # distance ÷ chroma spread (equivalent-circle method)
+    occluded_share: float = 0.6  # share of flat, edgeless cells
+    frozen_diff: float = 0.03  # mean absolute difference ÷ luma std
+    scene_similarity: float = 0.5  # correlation with the reference below this: moved or turned
+
+    @classmethod
+    def from_mapping(cls, values: dict[str, Any] | None) -> Thresholds:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: float(v) for k, v in (values or {}).items() if k in names and v is not None})
+
+    def as_dict(self) -> dict[str, float]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def work_copy(bgr: np.ndarray) -> np.ndarray:
+    if (bgr.shape[1], bgr.shape[0]) == WORK_SIZE:
+        return bgr
+    return cv2.resize(bgr, WORK_SIZE, interpolation=cv2.INTER_AREA)
+
+
+def _noise_sigma(gray_full: np.ndarray) -> float:
+    h, w = gray_full.shape
+    ch, cw = min(h, WORK_SIZE[1]), min(w, WORK_SIZE[0])
+    y0, x0 = (h - ch) // 2, (w - cw) // 2
+    crop = gray_full[y0 : y0 + ch, x0 : x0 + cw].astype(np.float32)
+    conv = cv2.filter2D(crop, cv2.CV_32F, _IMMERKAER)[1:-1, 1:-1]
+    return float(math.sqrt(math.pi / 2) * np.abs(conv).sum() / (6.0 * (cw - 2) * (ch - 2)))
+
+
+def measure(bgr_full: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
+    """The measured values of one frame, and the grey thumbnail-sized copy used for comparisons."""
+    gray_full = cv2.cvtColor(bgr_full, cv2.COLOR_BGR2GRAY)
+    bgr = work_copy(bgr_full)
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    mean, std = (float(v[0][0]) for v in cv2.meanStdDev(gray))
+    lap_var = float(cv2.Laplacian(gray, cv2.CV_64F).var())
+    sharpness = lap_var / (std * std) if std > 0.5 else 0.0
+    edges = cv2.Canny(gray, 50, 150)
+    # occlusion: 16×9 cells that are flat and have no edges
+    ch, cw = gray.shape[0] // 9, gray.shape[1] // 16
+    cells = gray[: ch * 9, : cw * 16].reshape(9, ch, 16, cw).astype(np.float32)
+    cell_std = cells.std(axis=(1, 3))
+    cell_edges = edges[: ch * 9, : cw * 16].reshape(9, ch, 16, cw).max(axis=(1, 3))
+    flat = (cell_std < max(1.5, 0.08 * std)) & (cell_edges == 0)
+    lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2LAB).astype(np.float32)
+    a, b = lab[:, :, 1] - 128.0, lab[:, :, 2] - 128.0
+    da, db = float(a.mean()), float(b.mean())
+    cast_d = math.hypot(da, db)
+    spread = math.sqrt(float(a.var()) + float(b.var()))
+    values = {
+        "luma_mean": round(mean, 2),
+        "luma_std": round(std, 2),
+        "clipped_high": round(float((gray >= 250).mean()), 4),
+        "clipped_low": round(float((gray <= 5).mean()), 4),
+        "lap_var": round(lap_var, 2),
+        "sharpness": round(sharpness, 4),
+        "edge_density": round(float((edges > 0).mean()), 4),
+        "flat_share": round(float(flat.mean()), 4),
+        "noise_sigma": round(_noise_sigma(gray_full), 3),
+        "cast_distance": round(cast_d, 2),
+        "cast_ratio": round(cast_d / spread if spread > 0.1 else 0.0, 3),
+        "width": int(bgr_full.shape[1]),
+        "height": int(bgr_full.shape[0]),
+    }
+    return values, cv2.resize(gray, THUMB_SIZE, interpolation=cv2.INTER_AREA)
+
+
+def frame_difference(current: np.ndarray, previous: np.ndarray) -> float:
+    """Mean absolute difference of two grey thumbnails ÷ the luma std (0 for the same picture)."""
+    cur = cv2.GaussianBlur(_grey(current, THUMB_SIZE), (3, 3), 0).astype(np.float32)
+    prev = cv2.GaussianBlur(_grey(previous, THUMB_SIZE), (3, 3), 0).astype(np.float32)
+    std = max(float(cur.std()), 1.0)
+    return float(np.abs(cur - prev).mean()) / std
+
+
+def scene_similarity(current: np.ndarray, reference: np.ndarray) -> float:
+    """Correlation of the normalised gradient magnitudes of two small grey copies: 1 the same view,
+    near 0 a different one. Gradients make it robust to day/night brightness changes."""
+    vals = []
+    for img in (current, reference):
+        g = cv2.GaussianBlur(_grey(img, (160, 90)), (5, 5), 0).astype(np.float32)
+        mag = cv2.magnitude(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1))
+        mag = cv2.resize(mag, COMPARE_SIZE, interpolation=cv2.INTER_AREA).ravel()
+        vals.append((mag - mag.mean()) / (mag.std() + 1e-6))
+    return float((vals[0] * vals[1]).mean())
+
+
+def _grey(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    if img.ndim == 3:
+        img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    if (img.shape[1], img.shape[0]) != size:
+        img = cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    return img
+
+
+def classify(values: dict[str, float], t: Thresholds) -> list[str]:
+    """Fault codes for the measured values (frozen and scene change are added by the caller)."""
+    std, mean = values["luma_std"], values["luma_mean"]
+    if std < t.uniform_std:
+        return [SIGNAL_LOSS]
+    if values["sharpness"] > t.snow_sharpness and values["noise_sigma"] > t.snow_noise:
+        return [SIGNAL_LOSS]
+    faults: list[str] = []
+    exposure = False
+    if mean < t.dark_mean:
+        faults.append(TOO_DARK)
+        exposure = True
+    elif mean > t.overexposed_mean:
+        faults.append(OVEREXPOSED)
+        exposure = True
+    if not exposure and std < t.low_contrast_std:
+        faults.append(LOW_CONTRAST)
+    occluded = values["flat_share"] > t.occluded_share
+    if not occluded and not exposure and values["sharpness"] < t.blur_sharpness:
+        faults.append(BLURRED)
+    if values["noise_sigma"] > t.noise_sigma:
+        faults.append(NOISY)
+    if values["cast_distance"] > t.cast_distance and values["cast_ratio"] > t.cast_ratio:
+        faults.append(COLOUR_CAST)
+    if occluded:
+        faults.append(OCCLUDED)
+    return faults
+
+
+def thumbnail_jpeg(bgr_full: np.ndarray, quality: int = 75) -> bytes:
+    small = cv2.resize(bgr_full, THUMB_SIZE, interpolation=cv2.INTER_AREA)
+    ok, buf = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:  # pragma: no cover - OpenCV always encodes a valid array
+        raise ValueError("JPEG encoding failed")
+    return buf.tobytes()
+
+
+def decode_jpeg(data: bytes) -> np.ndarray | None:
+    arr = np.frombuffer(data, dtype=np.uint8)
+    img = cv2.imdecode(arr, cv2.IMREAD_COLOR)
+    return img

@@ -1,0 +1,331 @@
+"""Tier 1 (reachability) and tier 2 (one keyframe, measured) probes of one camera URL.
+
+Pure: a URL and thresholds in, a `ProbeOutcome` out; no ORM, no settings. RTSP is decoded in
+process with PyAV (an ffmpeg subprocess per camera costs 3–4× the CPU), with the open options
+measured in `shared/research/camlab.md`: TCP, `analyzeduration=100000`, `probesize=32`,
+`fpsprobesize=0`, a socket timeout and an open/read deadline, and `skip_frame=NONKEY`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import metrics as m
+
+# Status of a probe, and the connection fault codes (the picture codes are in `metrics`).
+OK, FAULT, OFFLINE = "ok", "fault", "offline"
+UNREACHABLE = "unreachable"
+UNAUTHORISED = "unauthorised"
+NOT_FOUND = "not_found"
+TIMEOUT = "timeout"
+NO_VIDEO = "no_video"
+CONNECTION_CODES = (UNREACHABLE, UNAUTHORISED, NOT_FOUND, TIMEOUT, NO_VIDEO)
+ALL_CODES = CONNECTION_CODES + m.PICTURE_CODES
+
+
+@dataclass
+class ProbeOutcome:
+    """What one probe found. `thumbnail` is a small JPEG (never in `as_json`)."""
+
+    url: str
+    tier: int
+    status: str = OK
+    faults: list[str] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    elapsed: float = 0.0
+    error: str = ""
+    thumbnail: bytes | None = None
+
+    def fail(self, code: str, error: str = "") -> ProbeOutcome:
+        self.status, self.faults, self.error = OFFLINE, [code], error[:300]
+        return self
+
+    def as_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("thumbnail")
+        data["elapsed"] = round(self.elapsed, 3)
+        return data
+
+
+def redact(url: str) -> str:
+    """The URL without its password, for display and storage."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def _default_port(scheme: str) -> int:
+    return {"rtsp": 554, "http": 80, "https": 443}.get(scheme, 554)
+
+
+# --- tier 1 ------------------------------------------------------------------------------------
+
+
+async def reach(url: str, *, timeout: float = 3.0) -> ProbeOutcome:
+    """TCP connect plus RTSP OPTIONS (or HTTP HEAD); a 401 counts as reachable when the URL carries
+    credentials (the decode step authenticates)."""
+    out = ProbeOutcome(url=redact(url), tier=1)
+    start = time.monotonic()
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    host, port = parts.hostname or "", parts.port or _default_port(scheme)
+    writer = None
+    try:
+        async with asyncio.timeout(timeout):
+            reader, writer = await asyncio.open_connection(host, port)
+            clean = urllib.parse.urlunsplit(parts._replace(netloc=f"{host}:{port}"))
+            if scheme == "rtsp":
+                request = f"OPTIONS {clean} RTSP/1.0\r\nCSeq: 1\r\nUser-Agent: watchroom-health\r\n\r\n"
+            else:
+                path = parts.path or "/"
+                if parts.query:
+                    path += "?" + parts.query
+                request = (
+                    f"HEAD {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                    f"User-Agent: watchroom-health\r\nConnection: close\r\n\r\n"
+                )
+            writer.write(request.encode())
+            await writer.drain()
+            line = (await reader.readline()).decode("latin-1").strip()
+    except (ConnectionRefusedError, OSError) as exc:
+        out.elapsed = time.monotonic() - start
+        if isinstance(exc, TimeoutError):
+            return out.fail(TIMEOUT, "no answer")
+        return out.fail(UNREACHABLE, str(exc))
+    finally:
+        if writer is not None:
+            writer.close()
+    out.elapsed = time.monotonic() - start
+    try:
+        code = int(line.split()[1])
+    except (IndexError, ValueError):
+        return out.fail(NO_VIDEO, f"not an RTSP/HTTP answer: {line[:80]!r}")
+    out.metrics = {"answer": code}
+    if code == 404:
+        return out.fail(NOT_FOUND, line)
+    if code == 401 and parts.username is None:
+        return out.fail(UNAUTHORISED, line)
+    if code >= 500:
+        return out.fail(NO_VIDEO, line)
+    return out
+
+
+async def reach_many(
+    urls: Iterable[str], *, timeout: float = 3.0, concurrency: int = 200
+) -> list[ProbeOutcome]:
+    limit = asyncio.Semaphore(concurrency)
+
+    async def one(url: str) -> ProbeOutcome:
+        async with limit:
+            return await reach(url, timeout=timeout)
+
+    return list(await asyncio.gather(*(one(u) for u in urls)))
+
+
+# --- tier 2 ------------------------------------------------------------------------------------
+
+
+class _Failure(Exception):
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(detail)
+        self.code = code
+
+
+def _grab_rtsp(
+    url: str, *, timeout: float, frames: int, gap: float
+) -> tuple[list[np.ndarray], dict[str, Any]]:
+    import av
+
+    opts = {
+        "rtsp_transport": "tcp",
+        "timeout": str(int(timeout * 1_000_000)),
+        "analyzeduration": "100000",
+        "probesize": "32",
+        "fpsprobesize": "0",
+    }
+    start = time.monotonic()
+    try:
+        container = av.open(url, options=opts, timeout=(timeout, timeout))
+    except ConnectionRefusedError as exc:
+        raise _Failure(UNREACHABLE, str(exc)) from exc
+    except av.error.HTTPNotFoundError as exc:
+        raise _Failure(NOT_FOUND, str(exc)) from exc
+    except av.error.HTTPUnauthorizedError as exc:
+        raise _Failure(UNAUTHORISED, str(exc)) from exc
+    except (av.error.FFmpegError, OSError) as exc:
+        if time.monotonic() - start >= timeout * 0.9:
+            raise _Failure(TIMEOUT, str(exc)) from exc
+        if isinstance(exc, OSError) and not isinstance(exc, av.error.FFmpegError):
+            raise _Failure(UNREACHABLE, str(exc)) from exc
+        raise _Failure(NO_VIDEO, str(exc)) from exc
+    try:
+        if not container.streams.video:
+            raise _Failure(NO_VIDEO, "no video stream")
+        stream = container.streams.video[0]
+        stream.thread_type = "NONE"
+        stream.codec_context.skip_frame = "NONKEY"
+        rate = stream.average_rate or stream.guessed_rate
+        info: dict[str, Any] = {
+            "codec": stream.codec_context.name,
+            "fps": round(float(rate), 2) if rate else None,
+        }
+        grabbed: list[np.ndarray] = []
+        first_at = 0.0
+        deadline = time.monotonic() + timeout + gap * frames
+        try:
+            for frame in container.decode(stream):
+                now = time.monotonic()
+                if grabbed and now - first_at < gap:
+                    continue
+                if not grabbed:
+                    first_at = now
+                    info["first_frame"] = round(now - start, 3)
+                grabbed.append(frame.to_ndarray(format="bgr24"))
+                if len(grabbed) >= frames or now > deadline:
+                    break
+        except (av.error.FFmpegError, OSError) as exc:
+            if not grabbed:
+                code = TIMEOUT if time.monotonic() - start >= timeout * 0.9 else NO_VIDEO
+                raise _Failure(code, str(exc)) from exc
+        if not grabbed:
+            raise _Failure(NO_VIDEO, "no frame decoded")
+        return grabbed, info
+    finally:
+        container.close()
+
+
+def _http_get(url: str, *, timeout: float) -> bytes:
+    parts = urllib.parse.urlsplit(url)
+    clean = urllib.parse.urlunsplit(
+        parts._replace(netloc=f"{parts.hostname}" + (f":{parts.port}" if parts.port else ""))
+    )
+    handlers: list[Any] = []
+    if parts.username is not None:
+        mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        mgr.add_password(
+            None, clean, urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or "")
+        )
+        handlers = [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
+    opener = urllib.request.build_opener(*handlers)
+    start = time.monotonic()
+    try:
+        with opener.open(clean, timeout=timeout) as resp:
+            return resp.read()
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:
+            raise _Failure(NOT_FOUND, str(exc)) from exc
+        if exc.code == 401:
+            raise _Failure(UNAUTHORISED, str(exc)) from exc
+        raise _Failure(NO_VIDEO, str(exc)) from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        if isinstance(reason, ConnectionRefusedError):
+            raise _Failure(UNREACHABLE, str(reason)) from exc
+        if isinstance(reason, TimeoutError) or time.monotonic() - start >= timeout * 0.9:
+            raise _Failure(TIMEOUT, str(reason)) from exc
+        raise _Failure(UNREACHABLE, str(reason)) from exc
+
+
+def _grab_http(
+    url: str, *, timeout: float, frames: int, gap: float
+) -> tuple[list[np.ndarray], dict[str, Any]]:
+    grabbed = []
+    for i in range(frames):
+        if i:
+            time.sleep(gap)
+        img = m.decode_jpeg(_http_get(url, timeout=timeout))
+        if img is None:
+            raise _Failure(NO_VIDEO, "not a JPEG picture")
+        grabbed.append(img)
+    return grabbed, {"codec": "mjpeg", "fps": None}
+
+
+def _roundtrip(bgr: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """The thumbnail JPEG and its decoded copy: comparisons use what is stored, on both sides."""
+    jpeg = m.thumbnail_jpeg(bgr)
+    decoded = m.decode_jpeg(jpeg)
+    assert decoded is not None
+    return jpeg, decoded
+
+
+def diagnose(
+    url: str,
+    thresholds: m.Thresholds | None = None,
+    *,
+    previous: bytes | None = None,
+    reference: bytes | None = None,
+    timeout: float = 5.0,
+    frozen_alone: bool = False,
+    frozen_gap: float = 1.0,
+) -> ProbeOutcome:
+    """Tier 2: open the stream, decode one keyframe (two, `frozen_gap` apart, when `frozen_alone`),
+    measure it and classify. `previous` and `reference` are stored thumbnails (JPEG bytes)."""
+    t = thresholds or m.Thresholds()
+    out = ProbeOutcome(url=redact(url), tier=2)
+    start = time.monotonic()
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    frames = 2 if frozen_alone else 1
+    try:
+        if scheme == "rtsp":
+            grabbed, info = _grab_rtsp(url, timeout=timeout, frames=frames, gap=frozen_gap)
+        elif scheme in ("http", "https"):
+            grabbed, info = _grab_http(url, timeout=timeout, frames=frames, gap=frozen_gap)
+        else:
+            raise _Failure(NO_VIDEO, f"unsupported scheme {scheme!r}")
+    except _Failure as exc:
+        out.elapsed = time.monotonic() - start
+        return out.fail(exc.code, str(exc))
+    frame = grabbed[-1]
+    values, _grey = m.measure(frame)
+    values.update(info)
+    faults = m.classify(values, t)
+    jpeg, decoded = _roundtrip(frame)
+    earlier: np.ndarray | None = None
+    if len(grabbed) > 1:
+        earlier = _roundtrip(grabbed[0])[1]
+    elif previous:
+        earlier = m.decode_jpeg(previous)
+    if earlier is not None and m.SIGNAL_LOSS not in faults:
+        diff = m.frame_difference(decoded, earlier)
+        values["frozen_diff"] = round(diff, 4)
+        if diff < t.frozen_diff:
+            faults.append(m.FROZEN)
+    ref = m.decode_jpeg(reference) if reference else None
+    if ref is not None and m.SIGNAL_LOSS not in faults:
+        sim = m.scene_similarity(decoded, ref)
+        values["scene_similarity"] = round(sim, 3)
+        if sim < t.scene_similarity:
+            faults.append(m.SCENE_CHANGED)
+    out.metrics = values
+    out.faults = faults
+    out.status = FAULT if faults else OK
+    out.thumbnail = jpeg
+    out.elapsed = time.monotonic() - start
+    return out
+
+
+def with_credentials(url: str, username: str, password: str) -> str:
+    """`url` with `username:password@` inserted (quoted), unless it already carries a user."""
+    if not username:
+        return url
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is not None:
+        return url
+    user = urllib.parse.quote(username, safe="") + ":" + urllib.parse.quote(password, safe="")
+    return urllib.parse.urlunsplit(parts._replace(netloc=f"{user}@{parts.netloc}"))
+
+
+def thumbnail_data_url(jpeg: bytes) -> str:
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg).decode()

@@ -1,0 +1,355 @@
+"""Health services: recording probe results, opening and closing fault episodes, reference snapshots,
+thresholds, one camera's diagnosis (EQP-3, EQP-4, EQP-6, INC-9).
+
+Every state change runs in `transaction.atomic`, locks the camera's health row and writes its audit
+event; files (thumbnails) are written before the transaction, never inside it. Faults go to the
+equipment module (`report_fault` / `note_recovery` / `record_unapproved_change`) when it is
+installed; without it the transition is recorded all the same.
+"""
+
+from __future__ import annotations
+
+import importlib
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from watchroom.audit import services as audit
+from watchroom.lib.errors import InvalidTransition, ValidationFailed
+from watchroom.sites.models import Camera, CameraGroup
+
+from . import conf
+from .models import (
+    CONNECTION_CODES,
+    CameraHealth,
+    FaultCode,
+    HealthThresholds,
+    HealthTransition,
+    ProbeResult,
+    Status,
+)
+from .probe import metrics as m
+from .probe import run
+
+
+def _optional(module: str, name: str) -> Any:
+    """A function of another module that may not be built yet (equipment, duty)."""
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError:
+        return None
+    return getattr(mod, name, None)
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def _write_file(kind: str, camera_id: int, data: bytes) -> str:
+    rel = Path(kind) / str(camera_id) / f"{timezone.now():%Y%m%d%H%M%S}-{uuid.uuid4().hex[:8]}.jpg"
+    path = conf.storage_dir() / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return str(rel)
+
+
+def read_file(rel: str) -> bytes | None:
+    """A stored thumbnail or reference snapshot; None when missing or pruned."""
+    if not rel:
+        return None
+    root = conf.storage_dir().resolve()
+    path = (root / rel).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return path.read_bytes()
+
+
+# --- thresholds --------------------------------------------------------------------------------
+
+
+def thresholds_for(camera: Camera) -> m.Thresholds:
+    """The camera group's thresholds, else the hospital default row, else the built-in defaults."""
+    wanted = Q(group__isnull=True) | Q(group_id=camera.group_id) if camera.group_id else Q(group__isnull=True)
+    rows = {t.group_id: t for t in HealthThresholds.objects.filter(wanted)}
+    row = rows.get(camera.group_id) if camera.group_id else None
+    row = row or rows.get(None)
+    return row.as_thresholds() if row else m.Thresholds()
+
+
+def thresholds_map() -> dict[int | None, m.Thresholds]:
+    """group id (None: default) -> thresholds, for a sweep."""
+    rows = {t.group_id: t.as_thresholds() for t in HealthThresholds.objects.all()}
+    rows.setdefault(None, m.Thresholds())
+    return rows
+
+
+@transaction.atomic
+def update_thresholds(group: CameraGroup | None, values: dict[str, float], *, actor: Any) -> HealthThresholds:
+    """Set the thresholds of a camera group (None: the hospital default)."""
+    unknown = set(values) - set(HealthThresholds.VALUE_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown threshold: %(names)s") % {"names": ", ".join(sorted(unknown))})
+    row = HealthThresholds.objects.select_for_update().filter(group=group).first()
+    if row is None:
+        row = HealthThresholds(group=group)
+    before = {f: getattr(row, f) for f in HealthThresholds.VALUE_FIELDS}
+    for name, value in values.items():
+        if value is None or float(value) < 0:
+            raise ValidationFailed(_("Thresholds must be zero or more."))
+        setattr(row, name, float(value))
+    row.updated_at, row.updated_by = timezone.now(), actor
+    row.save()
+    after = {f: getattr(row, f) for f in HealthThresholds.VALUE_FIELDS}
+    audit.record(actor, "health.thresholds_updated", row, changes=audit.diff(before, after))
+    return row
+
+
+# --- probe results and episodes ----------------------------------------------------------------
+
+
+# fault code -> equipment fault category
+FAULT_CATEGORY = {
+    "unreachable": "network",
+    "timeout": "network",
+    "unauthorised": "video_loss",
+    "not_found": "video_loss",
+    "no_video": "video_loss",
+    "signal_loss": "video_loss",
+    "frozen": "video_loss",
+}
+
+
+def _status_of(codes: list[str]) -> str:
+    if any(c in CONNECTION_CODES for c in codes):
+        return Status.OFFLINE
+    return Status.FAULT if codes else Status.OK
+
+
+def _symptom(camera: Camera, code: str, outcome: run.ProbeOutcome) -> str:
+    label = FaultCode(code).label if code in FaultCode.values else code
+    return _("Automatic diagnosis of %(camera)s: %(cause)s") % {"camera": camera.number, "cause": label}
+
+
+def _open_fault(camera: Camera, code: str, outcome: run.ProbeOutcome, at: datetime, actor: Any) -> Any:
+    """Hand the new episode to the equipment module; returns [model label, pk] or None."""
+    if code == FaultCode.SCENE_CHANGED:
+        fn = _optional("watchroom.equipment.services", "record_unapproved_change")
+        if fn is None:
+            return None
+        detail = _("The view differs from the approved reference snapshot (similarity %(sim)s).") % {
+            "sim": outcome.metrics.get("scene_similarity", "?")
+        }
+        obj = fn(camera, actor=actor, detected_by="health", detail=detail)
+    else:
+        fn = _optional("watchroom.equipment.services", "report_fault")
+        if fn is None:
+            return None
+        obj = fn(
+            actor=actor,
+            symptom=_symptom(camera, code, outcome),
+            camera=camera,
+            category=FAULT_CATEGORY.get(code, "image"),
+            source="health",
+            external_ref=f"health:{camera.pk}:{code}:{at:%Y%m%dT%H%M%S}",
+        )
+    if obj is None or not hasattr(obj, "_meta"):
+        return None
+    return [obj._meta.label, obj.pk]
+
+
+def _close_fault(ref: Any, code: str, outcome: run.ProbeOutcome, actor: Any) -> None:
+    if not ref or code == FaultCode.SCENE_CHANGED:
+        return
+    fn = _optional("watchroom.equipment.services", "note_recovery")
+    if fn is None:
+        return
+    try:
+        fault = apps.get_model(ref[0]).objects.get(pk=ref[1])
+    except (LookupError, ValueError):
+        return
+    except Exception as exc:  # the row may be gone
+        if exc.__class__.__name__ == "DoesNotExist":
+            return
+        raise
+    detail = _("Recovered: %(n)s consecutive probes passed (last %(at)s).") % {
+        "n": conf.pass_count(),
+        "at": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
+    }
+    fn(fault, actor=actor, detail=detail)
+
+
+def record_probe(
+    camera: Camera, outcome: run.ProbeOutcome, *, actor: Any, at: datetime | None = None
+) -> ProbeResult:
+    """Store one probe, then update the camera's state: a cause found `fail_count` probes in a row
+    opens an episode (and an equipment fault, once), a cause absent `pass_count` probes in a row closes
+    it (recovered, with the evidence). A change of status or of open causes is a transition row."""
+    at = at or timezone.now()
+    thumb = _write_file("thumbs", camera.pk, outcome.thumbnail) if outcome.thumbnail else ""
+    return _record(camera, outcome, thumb, at, actor)
+
+
+@transaction.atomic
+def _record(camera: Camera, outcome: run.ProbeOutcome, thumb: str, at: datetime, actor: Any) -> ProbeResult:
+    CameraHealth.objects.get_or_create(camera=camera)
+    health = CameraHealth.objects.select_for_update().get(camera=camera)
+    probe = ProbeResult.objects.create(
+        camera=camera,
+        at=at,
+        tier=outcome.tier,
+        status=outcome.status,
+        faults=outcome.faults,
+        metrics=outcome.metrics,
+        elapsed=round(outcome.elapsed, 3),
+        error=outcome.error[:300],
+        thumbnail=thumb,
+    )
+    found = set(outcome.faults)
+    offline = outcome.status == run.OFFLINE
+    # which causes this probe could judge: an offline probe says nothing about the picture,
+    # a tier-1 probe nothing about the picture either
+    judged = set(CONNECTION_CODES) if (offline or outcome.tier == 1) else set(FaultCode.values)
+    fails, passes, episodes = dict(health.fail_streaks), dict(health.pass_streaks), dict(health.episodes)
+    opened, cleared = [], []
+    for code in judged:
+        if code in found:
+            fails[code] = fails.get(code, 0) + 1
+            passes.pop(code, None)
+            if code not in episodes and fails[code] >= conf.fail_count():
+                episodes[code] = {
+                    "opened_at": at.isoformat(),
+                    "fault": _open_fault(camera, code, outcome, at, actor),
+                }
+                opened.append(code)
+        else:
+            fails.pop(code, None)
+            if code in episodes:
+                passes[code] = passes.get(code, 0) + 1
+                if passes[code] >= conf.pass_count():
+                    _close_fault(episodes.pop(code).get("fault"), code, outcome, actor)
+                    passes.pop(code, None)
+                    cleared.append(code)
+    if not offline and outcome.tier == 2:
+        # a camera answering with a picture is not offline any more, whatever the streaks say
+        for code in [c for c in episodes if c in CONNECTION_CODES and c not in cleared]:
+            _close_fault(episodes.pop(code).get("fault"), code, outcome, actor)
+            passes.pop(code, None)
+            cleared.append(code)
+    codes = sorted(episodes)
+    new_status = _status_of(codes)
+    if not codes and offline and health.status in (Status.UNKNOWN, Status.OFFLINE):
+        new_status = Status.OFFLINE  # not damped into "ok" while it has never answered
+    changed = new_status != health.status or opened or cleared
+    if changed:
+        HealthTransition.objects.create(
+            camera=camera,
+            at=at,
+            from_status=health.status,
+            to_status=new_status,
+            opened=sorted(opened),
+            cleared=sorted(cleared),
+            probe=probe,
+        )
+        audit.record(
+            actor,
+            "health.status_changed",
+            camera,
+            changes={
+                "status": [health.status, new_status],
+                "opened": sorted(opened),
+                "cleared": sorted(cleared),
+            },
+        )
+    if new_status != health.status:
+        health.since = at
+    health.status, health.faults = new_status, codes
+    health.fail_streaks, health.pass_streaks, health.episodes = fails, passes, episodes
+    health.last_probe, health.last_probe_at = probe, at
+    health.save()
+    return probe
+
+
+def camera_url(camera: Camera) -> str:
+    """The address a probe uses: the stream URL, else the snapshot URL, with the credentials."""
+    url = camera.stream_url or camera.snapshot_url
+    if not url:
+        return ""
+    password = camera.get_password() if camera.has_password else ""
+    return run.with_credentials(url, camera.username, password)
+
+
+def probe_inputs(camera: Camera) -> dict[str, Any]:
+    """What the pure probe needs beside the URL: the previous thumbnail and the reference."""
+    health = CameraHealth.objects.filter(camera=camera).select_related("last_probe").first()
+    previous = reference = None
+    if health is not None:
+        if health.last_probe is not None and health.last_probe.thumbnail:
+            previous = read_file(health.last_probe.thumbnail)
+        reference = read_file(health.reference_thumbnail)
+    return {"previous": previous, "reference": reference}
+
+
+def run_diagnosis(camera: Camera, *, actor: Any) -> ProbeResult:
+    """Diagnose one camera now (the "diagnose now" button): tier 2, recorded like a sweep's probe."""
+    url = camera_url(camera)
+    if not url:
+        raise InvalidTransition(_("This camera has no stream or snapshot address."))
+    outcome = run.diagnose(
+        url, thresholds_for(camera), timeout=conf.probe_timeout(), **probe_inputs(camera)
+    )  # network I/O outside any transaction
+    with transaction.atomic():
+        probe = record_probe(camera, outcome, actor=actor)
+        audit.record(
+            actor, "health.diagnosis_run", camera, changes={"status": probe.status, "faults": probe.faults}
+        )
+    return probe
+
+
+@transaction.atomic
+def set_reference(camera: Camera, *, actor: Any, probe: ProbeResult | None = None) -> CameraHealth:
+    """Make a probe's thumbnail (default: the latest with a picture) the camera's reference view,
+    against which a moved or turned camera is detected (EQP-6)."""
+    if probe is None:
+        probe = ProbeResult.objects.filter(camera=camera).exclude(thumbnail="").first()
+    if probe is None or probe.camera_id != camera.pk:
+        raise InvalidTransition(_("There is no picture of this camera to use as reference yet."))
+    data = read_file(probe.thumbnail)
+    if data is None:
+        raise InvalidTransition(_("That picture is no longer kept."))
+    CameraHealth.objects.get_or_create(camera=camera)
+    health = CameraHealth.objects.select_for_update().get(camera=camera)
+    before = health.reference_thumbnail
+    health.reference_thumbnail = _write_file("reference", camera.pk, data)
+    health.reference_set_at, health.reference_set_by = timezone.now(), actor
+    health.save(update_fields=["reference_thumbnail", "reference_set_at", "reference_set_by"])
+    audit.record(
+        actor,
+        "health.reference_set",
+        camera,
+        changes={"reference": [before, health.reference_thumbnail], "probe": probe.pk},
+    )
+    return health
+
+
+@transaction.atomic
+def prune_thumbnails(*, actor: Any, days: int | None = None) -> int:
+    """Delete thumbnails older than `days` (the probe rows stay, without their picture)."""
+    cutoff = timezone.now() - timedelta(days=days or conf.thumbnail_days())
+    keep = set(CameraHealth.objects.exclude(last_probe=None).values_list("last_probe_id", flat=True))
+    old = ProbeResult.objects.filter(at__lt=cutoff).exclude(thumbnail="").exclude(pk__in=keep)
+    rels = list(old.values_list("pk", "thumbnail"))
+    if not rels:
+        return 0
+    ProbeResult.objects.filter(pk__in=[pk for pk, _rel in rels]).update(thumbnail="")
+    audit.record(
+        actor, "health.thumbnails_pruned", None, changes={"count": len(rels), "before": cutoff.isoformat()}
+    )
+    paths = [conf.storage_dir() / rel for _pk, rel in rels]
+    transaction.on_commit(lambda: [p.unlink(missing_ok=True) for p in paths])
+    return len(rels)
