@@ -6,3 +6,8 @@ class FootageConfig(AppConfig):
     name = "watchroom.footage"
     label = "footage"
     verbose_name = _("Footage and evidence")
+
+    def ready(self) -> None:
+        from . import services
+
+        services.register_kinds()

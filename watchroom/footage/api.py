@@ -1,0 +1,384 @@
+"""REST API for footage: requests (with the introduction letter as multipart), documents (audited
+reads), evidence (upload, download with custody, verify, hash lookup), holds, viewings, retention.
+
+Reads need ``footage.view`` (or ``footage.request`` for one's own requests); writes go through the
+same services as the pages; everything is scoped (another campus's record is 404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from watchroom.api.permissions import RolePermission
+from watchroom.sites.models import Camera, CameraGroup, Campus
+
+from . import services
+from .models import (
+    Category,
+    EvidenceFile,
+    FootageRequest,
+    Hold,
+    Purpose,
+    Release,
+    RequestDocument,
+    RetentionRule,
+    Viewing,
+)
+
+
+class ScopedPK(serializers.PrimaryKeyRelatedField):
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        self.model = model
+        kwargs.setdefault("queryset", model.objects.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> Any:
+        request = self.context.get("request")
+        return self.model.objects.visible_to(request.user if request else None)
+
+
+class RangeSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RequestDocument
+        fields = ["id", "kind", "original_name", "sha256", "size", "content_type", "uploaded_at"]
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvidenceFile
+        fields = [
+            "id",
+            "request",
+            "original_name",
+            "size",
+            "sha256",
+            "key_id",
+            "status",
+            "uploaded_at",
+            "last_verified_at",
+            "last_verified_ok",
+            "destroyed_at",
+        ]
+
+
+class RequestSerializer(serializers.ModelSerializer):
+    ranges = RangeSerializer(many=True, read_only=True)
+    documents = DocumentSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = FootageRequest
+        fields = [
+            "id",
+            "number",
+            "campus",
+            "category",
+            "unit",
+            "names",
+            "id_numbers",
+            "relation",
+            "case_number",
+            "purpose_code",
+            "purpose_text",
+            "access",
+            "copy_exception_reason",
+            "cameras",
+            "ranges",
+            "sensitive",
+            "status",
+            "approval",
+            "valid_until",
+            "created_at",
+            "documents",
+            "evidence",
+        ]
+
+
+class RequestCreateSerializer(serializers.Serializer):
+    campus = ScopedPK(Campus)
+    category = serializers.ChoiceField(choices=Category.choices)
+    unit = serializers.CharField(required=False, allow_blank=True, default="")
+    names = serializers.CharField()
+    id_numbers = serializers.CharField(required=False, allow_blank=True, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, default="")
+    relation = serializers.CharField(required=False, allow_blank=True, default="")
+    case_number = serializers.CharField(required=False, allow_blank=True, default="")
+    purpose_code = serializers.ChoiceField(choices=Purpose.choices)
+    purpose_text = serializers.CharField()
+    access = serializers.ChoiceField(choices=FootageRequest.Access.choices)
+    copy_exception_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    cameras = ScopedPK(Camera, many=True)
+    ranges = serializers.JSONField(help_text='[{"start": "...", "end": "..."}]')
+    letter = serializers.FileField(required=False, allow_null=True, default=None)
+    id_document = serializers.FileField(required=False, allow_null=True, default=None)
+
+    def validate_ranges(self, value: Any) -> list[tuple[Any, Any]]:
+        items = RangeSerializer(data=value, many=True)
+        items.is_valid(raise_exception=True)
+        return [(r["start"], r["end"]) for r in items.validated_data]
+
+
+class FootageRead(BasePermission):
+    """Read with footage.view or footage.request (the queryset narrows the latter to one's own)."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        user = request.user
+        if not user or not user.is_authenticated:
+            return False
+        if view.action in ("list", "retrieve", "document"):
+            return user.has_perm("footage.view") or user.has_perm("footage.request")
+        return RolePermission().has_permission(request, view)
+
+
+class RequestViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
+    serializer_class = RequestSerializer
+    permission_classes = [FootageRead]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    required_permission = "footage.view"
+    action_permissions = {
+        "create": "footage.request",
+        "upload": "footage.operate",
+        "release": "footage.operate",
+        "acknowledge": "footage.operate",
+    }
+
+    def get_queryset(self) -> Any:
+        return (
+            FootageRequest.objects.visible_to(self.request.user)
+            .prefetch_related("ranges", "documents", "evidence", "cameras")
+            .order_by("-created_at", "-id")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = RequestCreateSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        req = services.register_request(actor=request.user, **data.validated_data)
+        return Response(RequestSerializer(req).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<doc>\d+)")
+    def document(self, request: Request, pk: Any = None, doc: Any = None) -> FileResponse:
+        req = self.get_object()
+        item = get_object_or_404(RequestDocument.objects.filter(request=req), pk=doc)
+        services.view_document(item, actor=request.user)
+        return FileResponse(default_storage.open(item.file.name, "rb"), content_type=item.content_type)
+
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, JSONParser])
+    def upload(self, request: Request, pk: Any = None) -> Response:
+        req = self.get_object()
+        created = services.upload_evidence(req.pk, actor=request.user, files=request.FILES.getlist("files"))
+        return Response(EvidenceSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def release(self, request: Request, pk: Any = None) -> Response:
+        req = self.get_object()
+        release = services.prepare_release(
+            req.pk,
+            actor=request.user,
+            recipient_name=str(request.data.get("recipient_name", "")),
+            recipient_id_number=str(request.data.get("recipient_id_number", "")),
+            recipient_unit=str(request.data.get("recipient_unit", "")),
+        )
+        return Response({"release": release.pk, "content_sha256": release.content_sha256})
+
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: Any = None) -> Response:
+        req = self.get_object()
+        release = get_object_or_404(Release, request=req)
+        release = services.acknowledge_release(
+            release.pk,
+            actor=request.user,
+            typed_name=str(request.data.get("typed_name", "")),
+            confirmed=bool(request.data.get("confirmed")),
+            ip=request.META.get("REMOTE_ADDR", ""),
+        )
+        return Response({"release": release.pk, "signed_at": release.signed_at})
+
+
+class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = EvidenceSerializer
+    permission_classes = [RolePermission]
+    required_permission = "footage.view"
+    action_permissions = {"download": "footage.vault", "verify": "footage.vault", "lookup": "footage.view"}
+
+    def get_queryset(self) -> Any:
+        return EvidenceFile.objects.visible_to(self.request.user).order_by("id")
+
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: Any = None) -> StreamingHttpResponse:
+        evidence = self.get_object()
+        chunks = services.open_evidence(evidence.pk, actor=request.user, purpose="downloaded")
+        response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
+        response["Content-Length"] = str(evidence.size)
+        return response
+
+    @action(detail=True, methods=["post"])
+    def verify(self, request: Request, pk: Any = None) -> Response:
+        evidence = self.get_object()
+        ok = services.verify_evidence(evidence.pk, actor=request.user)
+        return Response({"ok": ok, "sha256": evidence.sha256})
+
+    @action(detail=False, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
+    def lookup(self, request: Request) -> Response:
+        digest, found = services.lookup_hash(
+            actor=request.user, sha256=str(request.data.get("sha256", "")), upload=request.FILES.get("file")
+        )
+        return Response({"sha256": digest, "matches": EvidenceSerializer(found, many=True).data})
+
+
+class HoldSerializer(serializers.ModelSerializer):
+    cameras = ScopedPK(Camera, many=True)
+
+    class Meta:
+        model = Hold
+        fields = [
+            "id",
+            "campus",
+            "cameras",
+            "start",
+            "end",
+            "reason",
+            "source",
+            "request",
+            "status",
+            "placed_at",
+        ]
+        read_only_fields = ["campus", "source", "request", "status", "placed_at"]
+
+
+class HoldViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
+    serializer_class = HoldSerializer
+    permission_classes = [RolePermission]
+    required_permission = "footage.view"
+    action_permissions = {"create": "footage.operate", "release": "footage.operate"}
+
+    def get_queryset(self) -> Any:
+        return (
+            Hold.objects.visible_to(self.request.user)
+            .prefetch_related("cameras")
+            .order_by("-placed_at", "-id")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = HoldSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        hold = services.place_hold(actor=request.user, source="manual", **data.validated_data)
+        return Response(HoldSerializer(hold).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def release(self, request: Request, pk: Any = None) -> Response:
+        hold = services.request_hold_release(
+            self.get_object().pk, actor=request.user, reason=str(request.data.get("reason", ""))
+        )
+        return Response(HoldSerializer(hold).data)
+
+
+class ViewingSerializer(serializers.ModelSerializer):
+    campus = ScopedPK(Campus)
+    cameras = ScopedPK(Camera, many=True)
+    request = ScopedPK(FootageRequest, required=False, allow_null=True, default=None)
+
+    class Meta:
+        model = Viewing
+        fields = [
+            "id",
+            "campus",
+            "viewer_unit",
+            "viewer_name",
+            "mode",
+            "started_at",
+            "ended_at",
+            "cameras",
+            "footage_from",
+            "footage_to",
+            "purpose",
+            "leader_review",
+            "request",
+            "operator",
+            "registered_at",
+        ]
+        read_only_fields = ["operator", "registered_at"]
+
+
+class ViewingViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
+    serializer_class = ViewingSerializer
+    permission_classes = [RolePermission]
+    required_permission = "footage.view"
+    write_permission = "footage.operate"
+
+    def get_queryset(self) -> Any:
+        return (
+            Viewing.objects.visible_to(self.request.user)
+            .prefetch_related("cameras")
+            .order_by("-started_at", "-id")
+        )
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ViewingSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        viewing = services.register_viewing(actor=request.user, **data.validated_data)
+        return Response(ViewingSerializer(viewing).data, status=status.HTTP_201_CREATED)
+
+
+class RetentionSerializer(serializers.ModelSerializer):
+    compliant = serializers.BooleanField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = RetentionRule
+        fields = [
+            "id",
+            "campus",
+            "group",
+            "required_days",
+            "oldest_available",
+            "compliant",
+            "pending_days",
+            "pending_effective_at",
+        ]
+
+
+class RetentionSetSerializer(serializers.Serializer):
+    group = ScopedPK(CameraGroup)
+    required_days = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RetentionViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
+    serializer_class = RetentionSerializer
+    permission_classes = [RolePermission]
+    required_permission = "footage.view"
+    write_permission = "footage.retention"
+
+    def get_queryset(self) -> Any:
+        return RetentionRule.objects.visible_to(self.request.user).order_by("id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = RetentionSetSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        rule = services.set_retention(
+            data.validated_data["group"],
+            actor=request.user,
+            **{k: v for k, v in data.validated_data.items() if k != "group"},
+        )
+        return Response(RetentionSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+def register(router: Any) -> None:
+    router.register("footage/requests", RequestViewSet, basename="footage-request")
+    router.register("footage/evidence", EvidenceViewSet, basename="footage-evidence")
+    router.register("footage/holds", HoldViewSet, basename="footage-hold")
+    router.register("footage/viewings", ViewingViewSet, basename="footage-viewing")
+    router.register("footage/retention", RetentionViewSet, basename="footage-retention")

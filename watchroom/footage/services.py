@@ -1,0 +1,1164 @@
+"""Footage services: requests, documents, the evidence vault and its custody, releases, holds, the
+viewing register and the retention register (DATA-1…14, INC-5, INC-6, SEC-2; Order 799).
+
+Every state change checks the rules, runs in one transaction, locks what it transitions and writes
+its audit event there. Files are checked, hashed and encrypted before a transaction opens and
+recorded afterwards; a file written for a transaction that failed is removed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from watchroom.accounts.services import system_user
+from watchroom.approvals import kinds
+from watchroom.approvals import services as approvals
+from watchroom.approvals.models import ApprovalRequest
+from watchroom.audit import services as audit
+from watchroom.lib import context
+from watchroom.lib.errors import InvalidTransition, PermissionRefused, ValidationFailed
+from watchroom.lib.hashing import sha256_of, sha256_stream
+from watchroom.sites.models import Camera, CameraGroup
+from watchroom.sites.querysets import visible_campus_ids
+
+from . import vault
+from .models import (
+    COPY_ALLOWED,
+    LETTER_REQUIRED,
+    Category,
+    CustodyEntry,
+    EvidenceFile,
+    FootageRequest,
+    Hold,
+    Release,
+    RequestDocument,
+    RetentionRule,
+    TimeRange,
+    Viewing,
+)
+
+MIN_RETENTION_DAYS = 30
+SHORTENING_NOTICE = timedelta(hours=24)
+
+# --- approval kinds (registered in FootageConfig.ready) -------------------------------------------
+
+_LEADER = {"role": "leader"}
+_DIRECTOR = {"role": "director", "same_campus": True}
+KIND_DEFAULTS: dict[str, tuple[Any, list[dict[str, Any]], int | None]] = {
+    "footage.view": (gettext_lazy("Footage viewing"), [_LEADER], 72),
+    "footage.view_sensitive": (gettext_lazy("Footage viewing (sensitive area)"), [_DIRECTOR, _LEADER], 72),
+    "footage.copy": (gettext_lazy("Footage copy for public security"), [_LEADER], 72),
+    "footage.copy_sensitive": (
+        gettext_lazy("Footage copy for public security (sensitive area)"),
+        [_DIRECTOR, _LEADER],
+        72,
+    ),
+    "footage.copy_exception": (gettext_lazy("Footage copy: exception for another recipient"), [_LEADER], 72),
+    "footage.copy_exception_sensitive": (
+        gettext_lazy("Footage copy: exception for another recipient (sensitive area)"),
+        [_DIRECTOR, _LEADER],
+        72,
+    ),
+    "footage.destroy": (gettext_lazy("Destruction of evidence"), [_LEADER], None),
+    "footage.hold_release": (gettext_lazy("Release of an evidence hold"), [_DIRECTOR, _LEADER], None),
+    "footage.retention_shorten": (
+        gettext_lazy("Shortening of a retention period"),
+        [_DIRECTOR, _LEADER],
+        None,
+    ),
+}
+
+
+def register_kinds() -> None:
+    for slug, (label, levels, validity) in KIND_DEFAULTS.items():
+        kinds.register(
+            slug, label=label, on_decided=on_decided, default_levels=levels, validity_hours=validity
+        )
+
+
+def request_kind(access: str, category: str, sensitive: bool) -> str:
+    """The approval kind a request is routed to: its levels are the security administrator's policy."""
+    if access == FootageRequest.Access.VIEW:
+        base = "footage.view"
+    elif category in COPY_ALLOWED:
+        base = "footage.copy"
+    else:
+        base = "footage.copy_exception"
+    return base + ("_sensitive" if sensitive else "")
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _require(actor: Any, *codes: str) -> None:
+    if not any(actor.has_perm(code) for code in codes):
+        raise PermissionRefused(_("You may not do this."))
+
+
+def _check_campus(actor: Any, campus: Any) -> None:
+    campuses = visible_campus_ids(actor)
+    if campuses is not None and campus.pk not in campuses:
+        raise PermissionRefused(_("This campus is outside your scope."), code="out_of_scope")
+
+
+def _check_cameras(actor: Any, cameras: Sequence[Camera], campus: Any) -> list[Camera]:
+    cameras = list(cameras)
+    if not cameras:
+        raise ValidationFailed(_("Choose at least one camera."), code="cameras_required")
+    visible = set(
+        Camera.objects.visible_to(actor).filter(pk__in=[c.pk for c in cameras]).values_list("pk", flat=True)
+    )
+    for camera in cameras:
+        if camera.pk not in visible:
+            raise PermissionRefused(_("Camera %(number)s is outside your scope.") % {"number": camera.number})
+        if camera.area.campus_id != campus.pk:
+            raise ValidationFailed(
+                _("Camera %(number)s is not on this campus.") % {"number": camera.number},
+                code="camera_campus",
+            )
+    return cameras
+
+
+def _is_sensitive(cameras: Iterable[Camera]) -> bool:
+    return any(c.area.privacy_class == "sensitive" for c in cameras)
+
+
+def _check_ranges(ranges: Sequence[tuple[datetime, datetime]]) -> None:
+    if not ranges:
+        raise ValidationFailed(_("Give at least one time range."), code="ranges_required")
+    now = timezone.now()
+    for start, end in ranges:
+        if end <= start:
+            raise ValidationFailed(_("A time range must end after it starts."), code="range_order")
+        if start > now:
+            raise ValidationFailed(_("A time range cannot start in the future."), code="range_future")
+
+
+def _store_document(prepared: Any) -> str:
+    path = f"footage/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{prepared.extension}"
+    return default_storage.save(path, prepared.file)
+
+
+def _next_number(campus: Any) -> str:
+    prefix = f"{campus.code}-{timezone.localdate():%Y}-"
+    count = FootageRequest.objects.filter(number__startswith=prefix).count()
+    number = f"{prefix}{count + 1:04d}"
+    while FootageRequest.objects.filter(number=number).exists():
+        count += 1
+        number = f"{prefix}{count + 1:04d}"
+    return number
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+
+def register_request(
+    *,
+    actor: Any,
+    campus: Any,
+    category: str,
+    names: str,
+    purpose_code: str,
+    purpose_text: str,
+    access: str,
+    cameras: Sequence[Camera],
+    ranges: Sequence[tuple[datetime, datetime]],
+    unit: str = "",
+    id_numbers: str = "",
+    phone: str = "",
+    relation: str = "",
+    case_number: str = "",
+    copy_exception_reason: str = "",
+    letter: Any = None,
+    id_document: Any = None,
+) -> FootageRequest:
+    """Register a request for footage and route it to its approval (DATA-4, DATA-9, DATA-10, DATA-11).
+
+    Police and judicial requests need the introduction letter (``letter_required``); copies go only
+    to public security organs unless an exception reason is given for a leader to approve
+    (``copy_not_allowed``); a camera in a sensitive area routes to the ``_sensitive`` kind, which
+    carries one more level.
+    """
+    _require(actor, "footage.request")
+    _check_campus(actor, campus)
+    if category not in Category.values:
+        raise ValidationFailed(_("Choose who is asking."), code="bad_category")
+    if access not in FootageRequest.Access.values:
+        raise ValidationFailed(_("Choose view only or copy."), code="bad_access")
+    names, unit, id_numbers = (names or "").strip(), (unit or "").strip(), (id_numbers or "").strip()
+    purpose_text, copy_exception_reason = (purpose_text or "").strip(), (copy_exception_reason or "").strip()
+    if not names or not purpose_text:
+        raise ValidationFailed(_("Give the requester's name and the purpose."), code="names_required")
+    if category in LETTER_REQUIRED:
+        if not unit or not id_numbers or not (case_number or "").strip():
+            raise ValidationFailed(
+                _(
+                    "Police and judicial requests need the unit, the officers' ID or badge numbers and the case number."
+                ),
+                code="officer_details_required",
+            )
+        if letter is None:
+            raise ValidationFailed(
+                _(
+                    "Police and judicial requests cannot be registered without a scan of the introduction letter."
+                ),
+                code="letter_required",
+            )
+    if category in (Category.PATIENT, Category.FAMILY) and not id_numbers:
+        raise ValidationFailed(_("Patients and families must show an ID document."), code="id_required")
+    if category == Category.FAMILY and not (relation or "").strip():
+        raise ValidationFailed(_("Give the relation to the patient."), code="relation_required")
+    if category == Category.STAFF and not unit:
+        raise ValidationFailed(_("Give the staff member's department."), code="department_required")
+    if access == FootageRequest.Access.COPY and category not in COPY_ALLOWED and not copy_exception_reason:
+        raise ValidationFailed(
+            _(
+                "Copies go only to public security organs. For any other recipient state the reason for an "
+                "exception, which a hospital leader must approve."
+            ),
+            code="copy_not_allowed",
+        )
+    cameras = _check_cameras(actor, cameras, campus)
+    _check_ranges(ranges)
+    sensitive = _is_sensitive(cameras)
+    prepared = []
+    if letter is not None:
+        prepared.append((RequestDocument.Kind.LETTER, approvals.prepare_attachment(letter)))
+    if id_document is not None:
+        prepared.append((RequestDocument.Kind.ID_DOCUMENT, approvals.prepare_attachment(id_document)))
+    stored: list[str] = []
+    try:
+        for _kind, item in prepared:
+            stored.append(_store_document(item))
+        with transaction.atomic():
+            now = timezone.now()
+            req = FootageRequest.objects.create(
+                number=_next_number(campus),
+                campus=campus,
+                category=category,
+                unit=unit[:200],
+                names=names[:300],
+                id_numbers=id_numbers[:300],
+                phone=(phone or "")[:40],
+                relation=(relation or "")[:100],
+                case_number=(case_number or "").strip()[:100],
+                purpose_code=purpose_code,
+                purpose_text=purpose_text,
+                access=access,
+                copy_exception_reason=copy_exception_reason if category not in COPY_ALLOWED else "",
+                sensitive=sensitive,
+                registered_by=actor,
+                created_at=now,
+            )
+            req.cameras.set(cameras)
+            for start, end in ranges:
+                TimeRange.objects.create(request=req, start=start, end=end)
+            docs = []
+            for (kind, item), path in zip(prepared, stored, strict=True):
+                docs.append(
+                    RequestDocument.objects.create(
+                        request=req,
+                        kind=kind,
+                        file=path,
+                        original_name=item.original_name,
+                        sha256=item.sha256,
+                        size=item.size,
+                        content_type=item.content_type,
+                        uploaded_by=actor,
+                        uploaded_at=now,
+                    )
+                )
+            kind = request_kind(access, category, sensitive)
+            approval = approvals.submit_request(
+                kind,
+                actor=actor,
+                title=_("%(access)s %(number)s: %(names)s")
+                % {"access": req.get_access_display(), "number": req.number, "names": req.names[:80]},
+                reason=_approval_reason(req, docs),
+                subject=req,
+                campus=campus,
+            )
+            req.approval = approval
+            req.save(update_fields=["approval"])
+            audit.record(
+                actor,
+                "footage.request_registered",
+                req,
+                changes={
+                    "category": category,
+                    "access": access,
+                    "cameras": [c.pk for c in cameras],
+                    "ranges": [[s.isoformat(), e.isoformat()] for s, e in ranges],
+                    "sensitive": sensitive,
+                    "approval": approval.pk,
+                    "kind": kind,
+                    "documents": [[d.kind, d.sha256] for d in docs],
+                    "copy_exception": bool(req.copy_exception_reason),
+                },
+            )
+    except Exception:
+        for path in stored:
+            default_storage.delete(path)
+        raise
+    return req
+
+
+def _approval_reason(req: FootageRequest, docs: list[RequestDocument]) -> str:
+    lines = [
+        _("Requester: %(category)s %(unit)s %(names)s %(ids)s")
+        % {
+            "category": req.get_category_display(),
+            "unit": req.unit,
+            "names": req.names,
+            "ids": req.id_numbers,
+        },
+        _("Purpose: %(code)s. %(text)s") % {"code": req.get_purpose_code_display(), "text": req.purpose_text},
+    ]
+    if req.case_number:
+        lines.append(_("Case number: %(case)s") % {"case": req.case_number})
+    if req.copy_exception_reason:
+        lines.append(_("Copy exception requested: %(reason)s") % {"reason": req.copy_exception_reason})
+    if req.sensitive:
+        lines.append(_("Includes cameras in a sensitive privacy area."))
+    for doc in docs:
+        lines.append(_("%(kind)s SHA-256 %(sha)s") % {"kind": doc.get_kind_display(), "sha": doc.sha256})
+    lines.append(_("Details: %(url)s") % {"url": req.get_absolute_url()})
+    return "\n".join(lines)
+
+
+def view_document(document: RequestDocument, *, actor: Any) -> None:
+    """Audit a read of a request's document (the caller already scoped it through ``visible_to``)."""
+    audit.record_read(actor, "footage.document_viewed", document, note=document.sha256)
+
+
+_APPROVAL_TO_REQUEST = {
+    ApprovalRequest.Status.APPROVED: FootageRequest.Status.APPROVED,
+    ApprovalRequest.Status.REJECTED: FootageRequest.Status.REJECTED,
+    ApprovalRequest.Status.WITHDRAWN: FootageRequest.Status.WITHDRAWN,
+    ApprovalRequest.Status.EXPIRED: FootageRequest.Status.EXPIRED,
+}
+
+
+def on_decided(approval: ApprovalRequest) -> None:
+    """The approvals hook: called inside the deciding transaction when a request ends."""
+    model = approval.subject_type.model_class() if approval.subject_type_id else None
+    if model is FootageRequest:
+        _request_decided(approval)
+    elif model is EvidenceFile:
+        _destruction_decided(approval)
+    elif model is Hold:
+        _hold_release_decided(approval)
+    elif model is RetentionRule:
+        _shortening_decided(approval)
+
+
+def _request_decided(approval: ApprovalRequest) -> None:
+    req = FootageRequest.objects.select_for_update().filter(approval=approval).first()
+    if req is None or req.status != FootageRequest.Status.PENDING:
+        return
+    req.status = _APPROVAL_TO_REQUEST[approval.status]
+    req.decided_at = approval.decided_at or timezone.now()
+    if req.status == FootageRequest.Status.APPROVED:
+        req.valid_until = approval.valid_until
+    req.save(update_fields=["status", "decided_at", "valid_until"])
+    audit.record(
+        system_user(),
+        f"footage.request_{req.status}",
+        req,
+        changes={"approval": approval.pk, "valid_until": req.valid_until},
+    )
+
+
+def expire_due(now: datetime | None = None) -> int:
+    """Approved requests past their validity window expire (a timed job)."""
+    now = now or timezone.now()
+    actor = system_user()
+    ids = list(
+        FootageRequest.objects.filter(
+            status=FootageRequest.Status.APPROVED, valid_until__lte=now
+        ).values_list("pk", flat=True)
+    )
+    for pk in ids:
+        with transaction.atomic():
+            req = FootageRequest.objects.select_for_update().get(pk=pk)
+            if req.status != FootageRequest.Status.APPROVED or not req.valid_until or req.valid_until > now:
+                continue
+            req.status = FootageRequest.Status.EXPIRED
+            req.save(update_fields=["status"])
+            audit.record(actor, "footage.request_expired", req, changes={"valid_until": req.valid_until})
+    return len(ids)
+
+
+# --- evidence vault and custody -------------------------------------------------------------------
+
+
+def _custody(
+    evidence: EvidenceFile, action: str, actor: Any, *, note: str = "", outcome: str = "success"
+) -> None:
+    ip = context.current().ip or None
+    CustodyEntry.objects.create(
+        evidence=evidence, action=action, actor=actor, ip=ip, note=note, outcome=outcome
+    )
+    audit.record(
+        actor,
+        f"footage.evidence_{action}",
+        evidence,
+        changes={"sha256": evidence.sha256, "request": evidence.request_id},
+        outcome=outcome,
+        note=note,
+    )
+
+
+def upload_evidence(request_id: int, *, actor: Any, files: Sequence[Any]) -> list[EvidenceFile]:
+    """Store the exported files of an approved copy request as the centre's archive copy (DATA-11).
+
+    Each file is hashed (SHA-256) and encrypted (AES-256-GCM) while it streams into the vault, in
+    constant memory, before any transaction; then the records, custody entries and a hold on the
+    request's cameras and periods are written in one transaction (INC-5)."""
+    _require(actor, "footage.operate")
+    req = FootageRequest.objects.get(pk=request_id)
+    _check_may_export(req)
+    if not files:
+        raise ValidationFailed(_("Choose the exported files."), code="files_required")
+    sealed: list[tuple[str, vault.Sealed]] = []
+    try:
+        for upload in files:
+            upload.seek(0)
+            name = (getattr(upload, "name", "") or "export").rsplit("/", 1)[-1][:255]
+            sealed.append((name, vault.seal_stream(upload)))
+        with transaction.atomic():
+            req = FootageRequest.objects.select_for_update().get(pk=request_id)
+            _check_may_export(req)
+            now = timezone.now()
+            created = []
+            for name, item in sealed:
+                evidence = EvidenceFile.objects.create(
+                    request=req,
+                    original_name=name,
+                    size=item.size,
+                    sha256=item.sha256,
+                    vault_path=item.path,
+                    key_id=item.key_id,
+                    uploaded_by=actor,
+                    uploaded_at=now,
+                )
+                _custody(evidence, CustodyEntry.Action.STORED, actor, note=name)
+                created.append(evidence)
+            if req.status != FootageRequest.Status.EXPORTED:
+                req.status = FootageRequest.Status.EXPORTED
+                req.save(update_fields=["status"])
+                audit.record(
+                    actor, "footage.request_exported", req, changes={"files": [e.pk for e in created]}
+                )
+            if not req.holds.exclude(status=Hold.Status.RELEASED).exists():
+                ranges = list(req.ranges.all())
+                _create_hold(
+                    actor=actor,
+                    campus=req.campus,
+                    cameras=list(req.cameras.all()),
+                    start=min(r.start for r in ranges),
+                    end=max(r.end for r in ranges),
+                    reason=_("Archive copy of request %(number)s") % {"number": req.number},
+                    source=Hold.Source.REQUEST,
+                    request=req,
+                )
+            for evidence in created:
+                _custody(evidence, CustodyEntry.Action.HELD, actor)
+    except Exception:
+        for _name, item in sealed:
+            vault.destroy(item.path)
+        raise
+    return created
+
+
+def _check_may_export(req: FootageRequest) -> None:
+    if req.access != FootageRequest.Access.COPY:
+        raise InvalidTransition(
+            _("This request is for viewing only; nothing may be copied."), code="view_only"
+        )
+    if req.status not in (FootageRequest.Status.APPROVED, FootageRequest.Status.EXPORTED):
+        raise InvalidTransition(
+            _("Files can be uploaded only for an approved copy request."), code="not_approved"
+        )
+    if not req.is_valid_now():
+        raise InvalidTransition(
+            _("The approval of this request is no longer valid."), code="approval_expired"
+        )
+
+
+def _stored(evidence_id: int, actor: Any) -> EvidenceFile:
+    evidence = EvidenceFile.objects.select_for_update().get(pk=evidence_id)
+    if evidence.status != EvidenceFile.Status.STORED:
+        raise InvalidTransition(_("This evidence file was destroyed."), code="destroyed")
+    return evidence
+
+
+def open_evidence(
+    evidence_id: int, *, actor: Any, purpose: str = "downloaded", note: str = ""
+) -> Iterator[bytes]:
+    """Record a download (or view, re-export) on the custody log and the audit trail, then return the
+    decrypted chunks. The record is written first: an access is logged even if the stream is cut."""
+    _require(actor, "footage.vault")
+    if purpose not in (
+        CustodyEntry.Action.DOWNLOADED,
+        CustodyEntry.Action.VIEWED,
+        CustodyEntry.Action.RE_EXPORTED,
+    ):
+        raise ValidationFailed(_("Unknown access."), code="bad_access")
+    with transaction.atomic():
+        evidence = _stored(evidence_id, actor)
+        _custody(evidence, purpose, actor, note=note)
+    return vault.open_chunks(evidence.vault_path)
+
+
+def verify_evidence(evidence_id: int, *, actor: Any) -> bool:
+    """Decrypt and re-hash a vault file; a mismatch or an alteration on disk fails (DATA-3, DATA-13)."""
+    _require(actor, "footage.vault", "footage.operate")
+    evidence = EvidenceFile.objects.get(pk=evidence_id)
+    if evidence.status != EvidenceFile.Status.STORED:
+        raise InvalidTransition(_("This evidence file was destroyed."), code="destroyed")
+    try:
+        digest, size = vault.verify(evidence.vault_path)
+        ok = digest == evidence.sha256 and size == evidence.size
+        note = "" if ok else f"sha256 {digest} size {size}"
+    except vault.VaultError as exc:
+        ok, note = False, str(exc)
+    with transaction.atomic():
+        evidence = _stored(evidence_id, actor)
+        evidence.last_verified_at = timezone.now()
+        evidence.last_verified_ok = ok
+        evidence.save(update_fields=["last_verified_at", "last_verified_ok"])
+        _custody(
+            evidence, CustodyEntry.Action.VERIFIED, actor, note=note, outcome="success" if ok else "failure"
+        )
+    return ok
+
+
+def lookup_hash(*, actor: Any, sha256: str = "", upload: Any = None) -> tuple[str, list[EvidenceFile]]:
+    """ "Is this the file we released, and to whom?": the register entries with this SHA-256."""
+    _require(actor, "footage.view")
+    if upload is not None:
+        upload.seek(0)
+        sha256, _size = sha256_stream(upload)
+    sha256 = (sha256 or "").strip().lower()
+    if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+        raise ValidationFailed(_("Give a SHA-256 of 64 hexadecimal digits."), code="bad_hash")
+    found = list(EvidenceFile.objects.visible_to(actor).filter(sha256=sha256).select_related("request"))
+    audit.record(
+        actor, "footage.hash_lookup", None, changes={"sha256": sha256, "found": [e.pk for e in found]}
+    )
+    return sha256, found
+
+
+# --- release --------------------------------------------------------------------------------------
+
+
+def receipt_content(req: FootageRequest, release: Release | None = None, **recipient: str) -> dict[str, Any]:
+    """The canonical content of a receipt: what the recipient signs for."""
+    approval = req.approval
+    steps = list(approval.steps.select_related("decided_by", "signature")) if approval else []
+    return {
+        "request": req.number,
+        "case_number": req.case_number,
+        "category": req.category,
+        "unit": req.unit,
+        "cameras": [[c.number, c.name] for c in req.cameras.order_by("number")],
+        "ranges": [[r.start.isoformat(), r.end.isoformat()] for r in req.ranges.all()],
+        "files": [
+            [e.original_name, e.size, e.sha256]
+            for e in req.evidence.filter(status=EvidenceFile.Status.STORED).order_by("id")
+        ],
+        "approval": approval.pk if approval else None,
+        "approved_by": [
+            [
+                s.decided_by.real_name or s.decided_by.username,
+                s.signature.content_sha256,
+                s.decided_at.isoformat(),
+            ]
+            for s in steps
+        ],
+        "recipient": {
+            "name": release.recipient_name if release else recipient.get("name", ""),
+            "id_number": release.recipient_id_number if release else recipient.get("id_number", ""),
+            "unit": release.recipient_unit if release else recipient.get("unit", ""),
+        },
+    }
+
+
+@transaction.atomic
+def prepare_release(
+    request_id: int, *, actor: Any, recipient_name: str, recipient_id_number: str, recipient_unit: str
+) -> Release:
+    """Prepare the receipt for handing the copy to its recipient (the officer named on the request)."""
+    _require(actor, "footage.operate")
+    req = FootageRequest.objects.select_for_update().get(pk=request_id)
+    if req.status != FootageRequest.Status.EXPORTED:
+        raise InvalidTransition(_("Only an exported copy can be released."), code="not_exported")
+    recipient = {
+        "name": (recipient_name or "").strip(),
+        "id_number": (recipient_id_number or "").strip(),
+        "unit": (recipient_unit or "").strip(),
+    }
+    if not all(recipient.values()):
+        raise ValidationFailed(
+            _("Give the recipient's name, ID or badge number and unit."), code="recipient_required"
+        )
+    if Release.objects.filter(request=req).exists():
+        release = Release.objects.select_for_update().get(request=req)
+        if release.is_signed:
+            raise InvalidTransition(_("This copy was already released."), code="already_released")
+        release.recipient_name, release.recipient_id_number, release.recipient_unit = recipient.values()
+    else:
+        release = Release(
+            request=req,
+            recipient_name=recipient["name"],
+            recipient_id_number=recipient["id_number"],
+            recipient_unit=recipient["unit"],
+            prepared_by=actor,
+        )
+    release.content_sha256 = sha256_of(receipt_content(req, **recipient))
+    release.save()
+    audit.record(
+        actor,
+        "footage.release_prepared",
+        req,
+        changes={"recipient": recipient, "sha256": release.content_sha256},
+    )
+    return release
+
+
+def _finish_release(release: Release, actor: Any) -> None:
+    req = FootageRequest.objects.select_for_update().get(pk=release.request_id)
+    if req.status != FootageRequest.Status.EXPORTED:
+        raise InvalidTransition(_("Only an exported copy can be released."), code="not_exported")
+    if sha256_of(receipt_content(req, release)) != release.content_sha256:
+        raise InvalidTransition(
+            _("The files changed after the receipt was prepared; prepare it again."), code="receipt_stale"
+        )
+    req.status = FootageRequest.Status.RELEASED
+    req.save(update_fields=["status"])
+    for evidence in req.evidence.filter(status=EvidenceFile.Status.STORED):
+        _custody(evidence, CustodyEntry.Action.TRANSFERRED, actor, note=release.recipient_name)
+
+
+@transaction.atomic
+def acknowledge_release(
+    release_id: int, *, actor: Any, typed_name: str, confirmed: bool, ip: str = ""
+) -> Release:
+    """The recipient acknowledges the receipt on screen: types their name and ticks the box (time and IP kept)."""
+    _require(actor, "footage.operate")
+    release = Release.objects.select_for_update().get(pk=release_id)
+    if release.is_signed:
+        raise InvalidTransition(_("This copy was already released."), code="already_released")
+    typed_name = (typed_name or "").strip()
+    if not confirmed or typed_name != release.recipient_name:
+        raise ValidationFailed(
+            _("The recipient must type their name exactly as on the receipt and tick the confirmation."),
+            code="acknowledgement_required",
+        )
+    _finish_release(release, actor)
+    release.method = Release.Method.ON_SCREEN
+    release.typed_name = typed_name
+    release.signed_at = timezone.now()
+    release.signed_ip = ip or context.current().ip or None
+    release.save(update_fields=["method", "typed_name", "signed_at", "signed_ip"])
+    audit.record(
+        actor,
+        "footage.release_signed",
+        release.request,
+        changes={
+            "method": release.method,
+            "typed_name": typed_name,
+            "sha256": release.content_sha256,
+            "ip": release.signed_ip,
+        },
+    )
+    return release
+
+
+def attach_paper_receipt(release_id: int, *, actor: Any, upload: Any) -> Release:
+    """The recipient signed the printed receipt; the scan is kept with the request."""
+    _require(actor, "footage.operate")
+    prepared = approvals.prepare_attachment(upload)
+    path = _store_document(prepared)
+    try:
+        with transaction.atomic():
+            release = Release.objects.select_for_update().get(pk=release_id)
+            if release.is_signed:
+                raise InvalidTransition(_("This copy was already released."), code="already_released")
+            _finish_release(release, actor)
+            doc = RequestDocument.objects.create(
+                request_id=release.request_id,
+                kind=RequestDocument.Kind.RECEIPT_SCAN,
+                file=path,
+                original_name=prepared.original_name,
+                sha256=prepared.sha256,
+                size=prepared.size,
+                content_type=prepared.content_type,
+                uploaded_by=actor,
+            )
+            release.method = Release.Method.PAPER
+            release.scan = doc
+            release.signed_at = timezone.now()
+            release.signed_ip = context.current().ip or None
+            release.save(update_fields=["method", "scan", "signed_at", "signed_ip"])
+            audit.record(
+                actor,
+                "footage.release_signed",
+                release.request,
+                changes={
+                    "method": release.method,
+                    "scan_sha256": doc.sha256,
+                    "sha256": release.content_sha256,
+                },
+            )
+    except Exception:
+        default_storage.delete(path)
+        raise
+    return release
+
+
+# --- holds ----------------------------------------------------------------------------------------
+
+
+def _create_hold(
+    *,
+    actor: Any,
+    campus: Any,
+    cameras: list[Camera],
+    start: datetime,
+    end: datetime,
+    reason: str,
+    source: str,
+    request: FootageRequest | None = None,
+) -> Hold:
+    hold = Hold.objects.create(
+        campus=campus, start=start, end=end, reason=reason, source=source, request=request, placed_by=actor
+    )
+    hold.cameras.set(cameras)
+    audit.record(
+        actor,
+        "footage.hold_placed",
+        hold,
+        changes={
+            "cameras": [c.pk for c in cameras],
+            "start": start,
+            "end": end,
+            "source": source,
+            "request": request.pk if request else None,
+        },
+        note=reason,
+    )
+    return hold
+
+
+def place_hold(
+    *,
+    actor: Any,
+    cameras: Sequence[Camera],
+    start: datetime,
+    end: datetime,
+    reason: str,
+    source: str = "manual",
+) -> Hold:
+    """Put an evidence hold on cameras and a period at once, before any request (INC-5).
+
+    For other modules too (alarms call it with ``source="alarm"`` and the system actor). The cameras
+    must be on one campus; while the hold is active nothing it covers may be destroyed.
+    """
+    if source not in Hold.Source.values:
+        raise ValidationFailed(_("Unknown source."), code="bad_source")
+    automatic = source == Hold.Source.ALARM and not getattr(actor, "is_active", False)
+    if not automatic:
+        _require(actor, "footage.operate", "footage.retention")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason for the hold."), code="reason_required")
+    cameras = list(cameras)
+    if not cameras:
+        raise ValidationFailed(_("Choose at least one camera."), code="cameras_required")
+    if end <= start:
+        raise ValidationFailed(_("A time range must end after it starts."), code="range_order")
+    campus_ids = {c.area.campus_id for c in cameras}
+    if len(campus_ids) != 1:
+        raise ValidationFailed(_("A hold covers cameras of one campus."), code="one_campus")
+    campus = cameras[0].area.campus
+    if not automatic:
+        _check_campus(actor, campus)
+        _check_cameras(actor, cameras, campus)
+    with transaction.atomic():
+        return _create_hold(
+            actor=actor, campus=campus, cameras=cameras, start=start, end=end, reason=reason, source=source
+        )
+
+
+def request_hold_release(hold_id: int, *, actor: Any, reason: str) -> Hold:
+    """Ask to release a hold: a reason and an approval are needed (INC-5)."""
+    _require(actor, "footage.operate", "footage.retention")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason for releasing the hold."), code="reason_required")
+    with transaction.atomic():
+        hold = Hold.objects.select_for_update().get(pk=hold_id)
+        if hold.status != Hold.Status.ACTIVE:
+            raise InvalidTransition(_("Only an active hold can be released."), code="not_active")
+        approval = approvals.submit_request(
+            "footage.hold_release",
+            actor=actor,
+            title=_("Release hold #%(pk)s") % {"pk": hold.pk},
+            reason=reason,
+            subject=hold,
+            campus=hold.campus,
+        )
+        hold.status = Hold.Status.RELEASE_PENDING
+        hold.release_reason = reason
+        hold.release_approval = approval
+        hold.save(update_fields=["status", "release_reason", "release_approval"])
+        audit.record(
+            actor, "footage.hold_release_requested", hold, changes={"approval": approval.pk}, note=reason
+        )
+    return hold
+
+
+def _hold_release_decided(approval: ApprovalRequest) -> None:
+    hold = Hold.objects.select_for_update().filter(release_approval=approval).first()
+    if hold is None or hold.status != Hold.Status.RELEASE_PENDING:
+        return
+    if approval.status == ApprovalRequest.Status.APPROVED:
+        hold.status = Hold.Status.RELEASED
+        hold.released_at = timezone.now()
+        action = "footage.hold_released"
+    else:
+        hold.status = Hold.Status.ACTIVE
+        action = "footage.hold_release_refused"
+    hold.save(update_fields=["status", "released_at"])
+    audit.record(system_user(), action, hold, changes={"approval": approval.pk, "decision": approval.status})
+
+
+def holds_covering(evidence: EvidenceFile) -> list[Hold]:
+    """Active holds that cover an evidence file: on its request, or on its cameras and periods."""
+    req = evidence.request
+    q = Q(request=req)
+    for r in req.ranges.all():
+        q |= Q(cameras__in=req.cameras.all(), start__lt=r.end, end__gt=r.start)
+    return list(Hold.objects.exclude(status=Hold.Status.RELEASED).filter(q).distinct())
+
+
+# --- destruction ----------------------------------------------------------------------------------
+
+
+def request_destruction(evidence_id: int, *, actor: Any, reason: str) -> ApprovalRequest:
+    """Ask to destroy an archive copy (DATA-9): only with a leader's approval, never under a hold."""
+    _require(actor, "footage.vault")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason for the destruction."), code="reason_required")
+    with transaction.atomic():
+        evidence = _stored(evidence_id, actor)
+        if holds_covering(evidence):
+            raise InvalidTransition(
+                _("This file is under an evidence hold and cannot be destroyed."), code="under_hold"
+            )
+        if (
+            evidence.destroy_approval_id
+            and evidence.destroy_approval.status == ApprovalRequest.Status.PENDING
+        ):
+            raise InvalidTransition(_("A destruction request is already waiting."), code="already_requested")
+        approval = approvals.submit_request(
+            "footage.destroy",
+            actor=actor,
+            title=_("Destroy %(name)s") % {"name": evidence.original_name},
+            reason=reason,
+            subject=evidence,
+            campus=evidence.request.campus,
+        )
+        evidence.destroy_approval = approval
+        evidence.destroyed_reason = reason
+        evidence.save(update_fields=["destroy_approval", "destroyed_reason"])
+        audit.record(
+            actor, "footage.destruction_requested", evidence, changes={"approval": approval.pk}, note=reason
+        )
+    return approval
+
+
+def _destruction_decided(approval: ApprovalRequest) -> None:
+    evidence = EvidenceFile.objects.select_for_update().filter(destroy_approval=approval).first()
+    if evidence is None or evidence.status != EvidenceFile.Status.STORED:
+        return
+    if approval.status != ApprovalRequest.Status.APPROVED:
+        audit.record(
+            system_user(), "footage.destruction_refused", evidence, changes={"decision": approval.status}
+        )
+        return
+    if holds_covering(evidence):
+        raise InvalidTransition(
+            _("This file is under an evidence hold and cannot be destroyed."), code="under_hold"
+        )
+    evidence.status = EvidenceFile.Status.DESTROYED
+    evidence.destroyed_at = timezone.now()
+    evidence.save(update_fields=["status", "destroyed_at"])
+    actor = approval.steps.order_by("-level").first().decided_by
+    _custody(evidence, CustodyEntry.Action.DESTROYED, actor, note=evidence.destroyed_reason)
+    path = evidence.vault_path
+    transaction.on_commit(lambda: vault.destroy(path))
+
+
+# --- viewing register -----------------------------------------------------------------------------
+
+
+def register_viewing(
+    *,
+    actor: Any,
+    campus: Any,
+    viewer_unit: str,
+    viewer_name: str,
+    started_at: datetime,
+    ended_at: datetime,
+    cameras: Sequence[Camera],
+    purpose: str,
+    mode: str = "playback",
+    footage_from: datetime | None = None,
+    footage_to: datetime | None = None,
+    leader_review: bool = False,
+    request: FootageRequest | None = None,
+) -> Viewing:
+    """Register a viewing (DATA-7, DATA-10). It relies on an approved, valid request covering its
+    cameras; only a leader's own review (DATA-6) of cameras outside sensitive areas needs none."""
+    _require(actor, "footage.operate")
+    _check_campus(actor, campus)
+    cameras = _check_cameras(actor, cameras, campus)
+    viewer_unit, viewer_name, purpose = (
+        (viewer_unit or "").strip(),
+        (viewer_name or "").strip(),
+        (purpose or "").strip(),
+    )
+    if not viewer_unit or not viewer_name or not purpose:
+        raise ValidationFailed(_("Give the viewer's unit and name and the purpose."), code="viewer_required")
+    if ended_at < started_at:
+        raise ValidationFailed(_("A time range must end after it starts."), code="range_order")
+    if mode not in Viewing.Mode.values:
+        raise ValidationFailed(_("Choose live or playback."), code="bad_mode")
+    sensitive = _is_sensitive(cameras)
+    if request is None:
+        if sensitive:
+            raise PermissionRefused(
+                _("Cameras in sensitive areas cannot be shown without an approved request."),
+                code="approval_required",
+            )
+        if not leader_review:
+            raise PermissionRefused(
+                _("A viewing needs an approved request, unless it is a hospital leader's own review."),
+                code="approval_required",
+            )
+    else:
+        if (
+            request.campus_id != campus.pk
+            or not request.is_valid_now(started_at)
+            and not request.is_valid_now()
+        ):
+            raise PermissionRefused(
+                _("The request relied on is not approved or no longer valid."), code="approval_invalid"
+            )
+        allowed = set(request.cameras.values_list("pk", flat=True))
+        if any(c.pk not in allowed for c in cameras):
+            raise PermissionRefused(
+                _("The approved request does not cover every camera shown."), code="camera_not_approved"
+            )
+    with transaction.atomic():
+        viewing = Viewing.objects.create(
+            campus=campus,
+            viewer_unit=viewer_unit[:200],
+            viewer_name=viewer_name[:100],
+            mode=mode,
+            started_at=started_at,
+            ended_at=ended_at,
+            footage_from=footage_from,
+            footage_to=footage_to,
+            purpose=purpose,
+            leader_review=leader_review,
+            request=request,
+            operator=actor,
+        )
+        viewing.cameras.set(cameras)
+        audit.record(
+            actor,
+            "footage.viewing_registered",
+            viewing,
+            changes={
+                "viewer": [viewer_unit, viewer_name],
+                "cameras": [c.pk for c in cameras],
+                "request": request.pk if request else None,
+                "leader_review": leader_review,
+                "sensitive": sensitive,
+            },
+        )
+    return viewing
+
+
+# --- retention register ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_retention(group: CameraGroup, *, actor: Any, required_days: int, reason: str = "") -> RetentionRule:
+    """Set a camera group's required retention (DATA-2: at least 30 days). Lengthening applies at
+    once; shortening files an approval and, once approved, takes effect 24 hours after the director
+    is warned."""
+    _require(actor, "footage.retention")
+    _check_campus(actor, group.campus)
+    if required_days < MIN_RETENTION_DAYS:
+        raise ValidationFailed(
+            _("Recordings must be kept at least %(days)s days.") % {"days": MIN_RETENTION_DAYS},
+            code="retention_min",
+        )
+    rule, created = RetentionRule.objects.select_for_update().get_or_create(
+        group=group,
+        defaults={"campus": group.campus, "required_days": max(required_days, MIN_RETENTION_DAYS)},
+    )
+    if created:
+        audit.record(
+            actor, "footage.retention_set", rule, changes={"required_days": [None, rule.required_days]}
+        )
+        if required_days >= rule.required_days:
+            return rule
+    if required_days == rule.required_days:
+        return rule
+    if required_days > rule.required_days:
+        before = rule.required_days
+        rule.required_days = required_days
+        rule.updated_at = timezone.now()
+        rule.save(update_fields=["required_days", "updated_at"])
+        audit.record(actor, "footage.retention_set", rule, changes={"required_days": [before, required_days]})
+        return rule
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason for shortening the retention."), code="reason_required")
+    if rule.pending_days is not None:
+        raise InvalidTransition(_("A change of this retention is already waiting."), code="already_pending")
+    approval = approvals.submit_request(
+        "footage.retention_shorten",
+        actor=actor,
+        title=_("Shorten retention of %(group)s to %(days)s days")
+        % {"group": group.name, "days": required_days},
+        reason=reason,
+        subject=rule,
+        campus=group.campus,
+    )
+    rule.pending_days = required_days
+    rule.pending_reason = reason
+    rule.pending_approval = approval
+    rule.save(update_fields=["pending_days", "pending_reason", "pending_approval"])
+    audit.record(
+        actor,
+        "footage.retention_shortening_requested",
+        rule,
+        changes={"required_days": [rule.required_days, required_days]},
+        note=reason,
+    )
+    return rule
+
+
+def _shortening_decided(approval: ApprovalRequest) -> None:
+    rule = RetentionRule.objects.select_for_update().filter(pending_approval=approval).first()
+    if rule is None or rule.pending_days is None:
+        return
+    if approval.status != ApprovalRequest.Status.APPROVED:
+        audit.record(
+            system_user(), "footage.retention_shortening_refused", rule, changes={"decision": approval.status}
+        )
+        rule.pending_days, rule.pending_reason, rule.pending_approval = None, "", None
+        rule.save(update_fields=["pending_days", "pending_reason", "pending_approval"])
+        return
+    rule.pending_effective_at = timezone.now() + SHORTENING_NOTICE
+    rule.save(update_fields=["pending_effective_at"])
+    audit.record(
+        system_user(),
+        "footage.retention_shortening_scheduled",
+        rule,
+        changes={"pending_days": rule.pending_days, "effective_at": rule.pending_effective_at},
+    )
+    _warn_directors(rule)
+
+
+def _warn_directors(rule: RetentionRule) -> None:
+    from watchroom.accounts.models import User
+    from watchroom.notifications.services import notify
+
+    directors = (
+        User.objects.filter(is_active=True, role_rows__role="director")
+        .filter(Q(scope_all=True) | Q(campuses=rule.campus_id))
+        .distinct()
+    )
+    notify(
+        list(directors),
+        title=_("Retention of %(group)s will be shortened to %(days)s days at %(at)s")
+        % {
+            "group": rule.group.name,
+            "days": rule.pending_days,
+            "at": timezone.localtime(rule.pending_effective_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        url="/footage/retention/",
+        kind="footage",
+    )
+
+
+def apply_due_retention(now: datetime | None = None) -> int:
+    """Approved shortenings whose 24-hour notice ran out take effect (a timed job)."""
+    now = now or timezone.now()
+    count = 0
+    for pk in RetentionRule.objects.filter(pending_effective_at__lte=now).values_list("pk", flat=True):
+        with transaction.atomic():
+            rule = RetentionRule.objects.select_for_update().get(pk=pk)
+            if rule.pending_days is None or not rule.pending_effective_at or rule.pending_effective_at > now:
+                continue
+            before = rule.required_days
+            rule.required_days = rule.pending_days
+            rule.pending_days, rule.pending_effective_at, rule.pending_approval = None, None, None
+            rule.updated_at = now
+            rule.save(
+                update_fields=[
+                    "required_days",
+                    "pending_days",
+                    "pending_effective_at",
+                    "pending_approval",
+                    "updated_at",
+                ]
+            )
+            audit.record(
+                system_user(),
+                "footage.retention_set",
+                rule,
+                changes={"required_days": [before, rule.required_days]},
+            )
+            count += 1
+    return count
+
+
+@transaction.atomic
+def record_oldest_available(group: CameraGroup, *, actor: Any, oldest_available: Any) -> RetentionRule:
+    """Enter the oldest recording actually available (at an inspection) for compliance (DATA-2)."""
+    _require(actor, "footage.retention", "footage.operate")
+    _check_campus(actor, group.campus)
+    rule, _created = RetentionRule.objects.select_for_update().get_or_create(
+        group=group, defaults={"campus": group.campus}
+    )
+    before = audit.snapshot(rule, ["oldest_available"])
+    rule.oldest_available = oldest_available
+    rule.checked_at = timezone.now()
+    rule.save(update_fields=["oldest_available", "checked_at"])
+    audit.record(
+        actor,
+        "footage.retention_checked",
+        rule,
+        changes=audit.diff(before, audit.snapshot(rule, ["oldest_available"])),
+    )
+    return rule

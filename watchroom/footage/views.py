@@ -1,0 +1,563 @@
+"""Footage pages: requests with documents, export upload, release and receipt, the evidence vault
+and its custody log, hash lookup, holds, the viewing register and the retention register.
+Views are adapters: they scope through ``visible_to`` and call one service each (DATA-7…11, INC-5)."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from watchroom.approvals.models import Signature
+from watchroom.audit import services as audit
+from watchroom.lib.errors import DomainError
+
+from . import receipt, services
+from .forms import (
+    AcknowledgeForm,
+    HashLookupForm,
+    HoldForm,
+    ReasonForm,
+    ReleaseForm,
+    RequestForm,
+    RetentionForm,
+    ScanForm,
+    UploadForm,
+    ViewingForm,
+)
+from .models import EvidenceFile, FootageRequest, Hold, Release, RequestDocument, RetentionRule, Viewing
+
+
+def require_any(*codes: str) -> Callable:
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not any(request.user.has_perm(c) for c in codes):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+# --- requests -------------------------------------------------------------------------------------
+
+
+@login_required
+@require_any("footage.view", "footage.request")
+def request_list(request: HttpRequest) -> HttpResponse:
+    qs = FootageRequest.objects.visible_to(request.user).select_related("campus", "registered_by")
+    status = request.GET.get("status", "")
+    q = request.GET.get("q", "").strip()
+    if status in FootageRequest.Status.values:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(names__icontains=q)
+            | Q(unit__icontains=q)
+            | Q(case_number__icontains=q)
+        )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "footage/request_list.html",
+        {"page": page, "statuses": FootageRequest.Status.choices, "status": status, "q": q},
+    )
+
+
+@login_required
+@permission_required("footage.request", raise_exception=True)
+def request_create(request: HttpRequest) -> HttpResponse:
+    form = RequestForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            req = services.register_request(
+                actor=request.user,
+                campus=data["campus"],
+                category=data["category"],
+                unit=data["unit"],
+                names=data["names"],
+                id_numbers=data["id_numbers"],
+                phone=data["phone"],
+                relation=data["relation"],
+                case_number=data["case_number"],
+                purpose_code=data["purpose_code"],
+                purpose_text=data["purpose_text"],
+                access=data["access"],
+                copy_exception_reason=data["copy_exception_reason"],
+                cameras=list(data["cameras"]),
+                ranges=form.ranges(),
+                letter=data["letter"],
+                id_document=data["id_document"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The request was registered and sent for approval."))
+            return redirect(req)
+    return render(request, "footage/request_form.html", {"form": form})
+
+
+@login_required
+@require_any("footage.view", "footage.request")
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(
+        FootageRequest.objects.visible_to(request.user).select_related("campus", "registered_by", "approval"),
+        pk=pk,
+    )
+    release = Release.objects.filter(request=req).first()
+    user = request.user
+    return render(
+        request,
+        "footage/request_detail.html",
+        {
+            "req": req,
+            "cameras": req.cameras.select_related("area").order_by("number"),
+            "ranges": req.ranges.all(),
+            "documents": req.documents.all(),
+            "evidence": req.evidence.all(),
+            "holds": req.holds.all(),
+            "viewings": req.viewings.all(),
+            "release": release,
+            "signatures": Signature.for_object(req.approval) if req.approval else [],
+            "can_upload": user.has_perm("footage.operate") and req.access == "copy" and req.is_valid_now(),
+            "can_release": user.has_perm("footage.operate") and req.status == "exported",
+            "upload_form": UploadForm(),
+            "release_form": ReleaseForm(
+                initial={
+                    "recipient_name": (req.names.split("、")[0].split(",")[0]).strip(),
+                    "recipient_unit": req.unit,
+                }
+            ),
+            "ack_form": AcknowledgeForm(),
+            "scan_form": ScanForm(),
+        },
+    )
+
+
+@login_required
+@require_any("footage.view", "footage.request")
+def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
+    req = get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=pk)
+    item = get_object_or_404(RequestDocument.objects.filter(request=req), pk=doc)
+    services.view_document(item, actor=request.user)
+    return FileResponse(
+        default_storage.open(item.file.name, "rb"),
+        content_type=item.content_type,
+        filename=item.original_name,
+        as_attachment=False,
+    )
+
+
+def _run(request: HttpRequest, fn: Callable[[], Any], success: str) -> None:
+    try:
+        fn()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
+@require_POST
+@login_required
+@permission_required("footage.operate", raise_exception=True)
+def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=pk)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the exported files."))
+        return redirect(req)
+    files = form.cleaned_data["files"]
+    _run(
+        request,
+        lambda: services.upload_evidence(req.pk, actor=request.user, files=files),
+        _("The files were hashed, encrypted and stored in the evidence vault."),
+    )
+    return redirect(req)
+
+
+@require_POST
+@login_required
+@permission_required("footage.operate", raise_exception=True)
+def release_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=pk)
+    form = ReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the recipient's name, ID or badge number and unit."))
+        return redirect(req)
+    _run(
+        request,
+        lambda: services.prepare_release(req.pk, actor=request.user, **form.cleaned_data),
+        _("The receipt is ready: print it or let the recipient sign on screen."),
+    )
+    return redirect(req)
+
+
+@require_POST
+@login_required
+@permission_required("footage.operate", raise_exception=True)
+def release_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=pk)
+    release = get_object_or_404(Release, request=req)
+    form = AcknowledgeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The recipient must type their name."))
+        return redirect(req)
+    _run(
+        request,
+        lambda: services.acknowledge_release(
+            release.pk,
+            actor=request.user,
+            typed_name=form.cleaned_data["typed_name"],
+            confirmed=form.cleaned_data["confirmed"],
+            ip=_client_ip(request),
+        ),
+        _("The recipient signed the receipt; the copy is released."),
+    )
+    return redirect(req)
+
+
+@require_POST
+@login_required
+@permission_required("footage.operate", raise_exception=True)
+def release_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=pk)
+    release = get_object_or_404(Release, request=req)
+    form = ScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the scan of the signed receipt."))
+        return redirect(req)
+    _run(
+        request,
+        lambda: services.attach_paper_receipt(
+            release.pk, actor=request.user, upload=form.cleaned_data["scan"]
+        ),
+        _("The signed receipt was stored; the copy is released."),
+    )
+    return redirect(req)
+
+
+@login_required
+@permission_required("footage.view", raise_exception=True)
+def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=pk)
+    release = get_object_or_404(Release, request=req)
+    pdf = receipt.build_pdf(release)
+    audit.record_read(request.user, "footage.receipt_printed", req, note=release.content_sha256)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="receipt-{req.number}.pdf"'
+    return response
+
+
+# --- evidence vault -------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("footage.view", raise_exception=True)
+def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        EvidenceFile.objects.visible_to(request.user).select_related("request"), pk=pk
+    )
+    return render(
+        request,
+        "footage/evidence_detail.html",
+        {
+            "evidence": evidence,
+            "custody": evidence.custody.select_related("actor"),
+            "holds": services.holds_covering(evidence) if evidence.status == "stored" else [],
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("footage.vault", raise_exception=True)
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+    try:
+        chunks = services.open_evidence(evidence.pk, actor=request.user, purpose="downloaded")
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(evidence)
+    response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{evidence.pk}-{evidence.sha256[:12]}.bin"'
+    response["Content-Length"] = str(evidence.size)
+    return response
+
+
+@require_POST
+@login_required
+@require_any("footage.vault", "footage.operate")
+def evidence_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+    try:
+        ok = services.verify_evidence(evidence.pk, actor=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        if ok:
+            messages.success(request, _("Verified: the archive copy is intact and matches its SHA-256."))
+        else:
+            messages.error(request, _("Verification FAILED: the vault file was altered or damaged."))
+    return redirect(evidence)
+
+
+@require_POST
+@login_required
+@permission_required("footage.vault", raise_exception=True)
+def evidence_destroy(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect(evidence)
+    _run(
+        request,
+        lambda: services.request_destruction(
+            evidence.pk, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("The destruction was sent to a hospital leader for approval."),
+    )
+    return redirect(evidence)
+
+
+@login_required
+@permission_required("footage.view", raise_exception=True)
+def hash_lookup(request: HttpRequest) -> HttpResponse:
+    form = HashLookupForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            digest, found = services.lookup_hash(
+                actor=request.user, sha256=form.cleaned_data["sha256"], upload=form.cleaned_data["file"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            result = {"sha256": digest, "found": found}
+    return render(request, "footage/hash_lookup.html", {"form": form, "result": result})
+
+
+# --- holds ----------------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("footage.view", raise_exception=True)
+def hold_list(request: HttpRequest) -> HttpResponse:
+    holds = (
+        Hold.objects.visible_to(request.user)
+        .select_related("placed_by", "request")
+        .prefetch_related("cameras")
+    )
+    return render(request, "footage/hold_list.html", {"holds": holds[:200], "reason_form": ReasonForm()})
+
+
+@login_required
+@require_any("footage.operate", "footage.retention")
+def hold_create(request: HttpRequest) -> HttpResponse:
+    form = HoldForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.place_hold(
+                actor=request.user,
+                cameras=list(data["cameras"]),
+                start=data["start"],
+                end=data["end"],
+                reason=data["reason"],
+                source="manual",
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The hold was placed."))
+            return redirect("footage:hold_list")
+    return render(request, "footage/hold_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+@require_any("footage.operate", "footage.retention")
+def hold_release(request: HttpRequest, pk: int) -> HttpResponse:
+    hold = get_object_or_404(Hold.objects.visible_to(request.user), pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect("footage:hold_list")
+    _run(
+        request,
+        lambda: services.request_hold_release(
+            hold.pk, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("The release of the hold was sent for approval."),
+    )
+    return redirect("footage:hold_list")
+
+
+# --- viewing register -----------------------------------------------------------------------------
+
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _viewings(request: HttpRequest) -> Any:
+    qs = Viewing.objects.visible_to(request.user).select_related("operator", "request", "campus")
+    q = request.GET.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(viewer_name__icontains=q) | Q(viewer_unit__icontains=q) | Q(purpose__icontains=q))
+    for key, lookup in (("from", "started_at__date__gte"), ("to", "started_at__date__lte")):
+        value = parse_date(request.GET.get(key, "") or "") if _DATE.match(request.GET.get(key, "")) else None
+        if value:
+            qs = qs.filter(**{lookup: value})
+    return qs.prefetch_related("cameras")
+
+
+@login_required
+@permission_required("footage.view", raise_exception=True)
+def viewing_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(_viewings(request), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "footage/viewing_list.html",
+        {"page": page, "query": request.GET.urlencode(), "q": request.GET.get("q", "")},
+    )
+
+
+@login_required
+@permission_required("footage.operate", raise_exception=True)
+def viewing_create(request: HttpRequest) -> HttpResponse:
+    form = ViewingForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.register_viewing(actor=request.user, **{**data, "cameras": list(data["cameras"])})
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The viewing was registered."))
+            return redirect("footage:viewing_list")
+    return render(request, "footage/viewing_form.html", {"form": form})
+
+
+def _local(value: Any) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def _viewing_row(v: Viewing) -> list[str]:
+    return [
+        _local(v.started_at),
+        _local(v.ended_at),
+        v.viewer_unit,
+        v.viewer_name,
+        "、".join(c.number for c in v.cameras.all()),
+        f"{_local(v.footage_from)} – {_local(v.footage_to)}" if v.footage_from else "",
+        v.get_mode_display(),
+        v.purpose,
+        v.request.number if v.request else (_("Leader's review") if v.leader_review else ""),
+        v.operator.real_name or v.operator.username,
+    ]
+
+
+def _viewing_headers() -> list[str]:
+    return [
+        _("Viewing started"),
+        _("Viewing ended"),
+        _("Viewer's unit"),
+        _("Viewer"),
+        _("Cameras"),
+        _("Footage period"),
+        _("Mode"),
+        _("Purpose"),
+        _("Approval"),
+        _("Shown by"),
+    ]
+
+
+@login_required
+@permission_required("footage.view", raise_exception=True)
+def viewing_export(request: HttpRequest) -> HttpResponse:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("Viewing register"))
+    ws.append(_viewing_headers())
+    count = 0
+    for v in _viewings(request).iterator(chunk_size=500):
+        ws.append(_viewing_row(v))
+        count += 1
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    audit.record(
+        request.user, "footage.viewings_exported", None, changes={"rows": count, "query": request.GET.dict()}
+    )
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = 'attachment; filename="viewing-register.xlsx"'
+    return response
+
+
+@login_required
+@permission_required("footage.view", raise_exception=True)
+def viewing_print(request: HttpRequest) -> HttpResponse:
+    rows = [_viewing_row(v) for v in _viewings(request)[:500]]
+    return render(request, "footage/viewing_print.html", {"headers": _viewing_headers(), "rows": rows})
+
+
+# --- retention register ---------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("footage.view", raise_exception=True)
+def retention_list(request: HttpRequest) -> HttpResponse:
+    rules = RetentionRule.objects.visible_to(request.user).select_related("group", "campus")
+    return render(request, "footage/retention_list.html", {"rules": rules})
+
+
+@login_required
+@permission_required("footage.retention", raise_exception=True)
+def retention_edit(request: HttpRequest) -> HttpResponse:
+    form = RetentionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            rule = services.set_retention(
+                data["group"], actor=request.user, required_days=data["required_days"], reason=data["reason"]
+            )
+            if data["oldest_available"]:
+                services.record_oldest_available(
+                    data["group"], actor=request.user, oldest_available=data["oldest_available"]
+                )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if rule.pending_days is not None and rule.pending_effective_at is None:
+                messages.warning(
+                    request, _("Shortening a retention needs approval; it was sent for approval.")
+                )
+            else:
+                messages.success(request, _("The retention register was updated."))
+            return redirect("footage:retention_list")
+    return render(request, "footage/retention_form.html", {"form": form})
