@@ -23,7 +23,8 @@ install: $(STAMP)
 	$(BIN)/watchroom migrate --no-input -v 0
 	$(DEMO_ENV) $(BIN)/watchroom seeddemo
 
-# Serve the demo hospital on http://127.0.0.1:$(PORT) with the timed-work worker beside it.
+# Serve the demo hospital on http://127.0.0.1:$(PORT) with the timed-work worker and the simulated
+# camera fleet (RTSP on 127.0.0.1:8554, HTTP snapshots on 8580) beside it.
 # Demo defaults (each can be overridden from the environment): debug on, no TOTP, e-mail to files
 # under the data dir instead of an SMTP relay.
 DEMO_ENV = WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WATCHROOM_REQUIRE_2FA:-false} \
@@ -31,8 +32,9 @@ DEMO_ENV = WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WA
 
 run: install
 	@echo "Watchroom: http://127.0.0.1:$(PORT)/  (demo logins in README.md)"
-	$(DEMO_ENV) $(BIN)/watchroom runworker & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/watchroom camlab & camlab=$$!; \
+	  $(DEMO_ENV) $(BIN)/watchroom runworker & worker=$$!; \
+	  trap 'kill $$worker $$camlab 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(BIN)/watchroom runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)

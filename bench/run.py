@@ -54,6 +54,11 @@ def main() -> None:
     print("|---|---|---|")
     for name, result, how in table:
         print(f"| {name} | {result} | {how} |")
+    # The module benchmarks print their own tables; each runs standalone too.
+    here = Path(__file__).resolve().parent
+    for script in ("health_sweep.py", "footage_vault.py", "incidents_intake.py", "incidents_console_latency.py"):
+        print(f"\n### {script}\n", flush=True)
+        subprocess.run([sys.executable, str(here / script)], check=False)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from watchroom.lib.env import (
     ConfigurationError,
     env_bool,
     env_choice,
+    env_float,
     env_int,
     env_list,
     env_secret,
@@ -30,6 +31,10 @@ SECRET_KEY = env_secret(
     "WATCHROOM_SECRET_KEY", file_name="WATCHROOM_SECRET_KEY_FILE", fallback_path=DATA_DIR / "secret_key"
 )
 WATCHROOM_FIELD_KEY = env_str("WATCHROOM_FIELD_KEY", "")
+# base64 of 32 bytes: AES-256-GCM key of the evidence vault (footage); derived from SECRET_KEY when empty
+WATCHROOM_VAULT_KEY = env_str("WATCHROOM_VAULT_KEY", "")
+# The address users reach Watchroom at, for links in e-mail and webhook messages
+WATCHROOM_BASE_URL = env_str("WATCHROOM_BASE_URL", "http://127.0.0.1:8000")
 ALLOWED_HOSTS = env_list("WATCHROOM_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("WATCHROOM_CSRF_TRUSTED_ORIGINS", [])
 
@@ -259,6 +264,16 @@ SPECTACULAR_SETTINGS = {
 # --- timed work -------------------------------------------------------------------------------
 WORKER_POLL_SECONDS = env_int("WATCHROOM_WORKER_POLL_SECONDS", 2, minimum=1)
 WORKER_THREADS = env_int("WATCHROOM_WORKER_THREADS", 4, minimum=1, maximum=64)
+
+# --- camera health (watchroom/health/conf.py reads these) ------------------------------------------
+HEALTH_PROBE_TIMEOUT = env_float("WATCHROOM_HEALTH_PROBE_TIMEOUT", 5.0, minimum=0.5)
+HEALTH_REACH_TIMEOUT = env_float("WATCHROOM_HEALTH_REACH_TIMEOUT", 3.0, minimum=0.2)
+HEALTH_POOL_SIZE = env_int("WATCHROOM_HEALTH_POOL_SIZE", 20, minimum=1, maximum=256)
+HEALTH_REACH_CONCURRENCY = env_int("WATCHROOM_HEALTH_REACH_CONCURRENCY", 200, minimum=1)
+HEALTH_SWEEP_MINUTES = env_int("WATCHROOM_HEALTH_SWEEP_MINUTES", 5, minimum=1)
+HEALTH_FAIL_COUNT = env_int("WATCHROOM_HEALTH_FAIL_COUNT", 2, minimum=1)
+HEALTH_PASS_COUNT = env_int("WATCHROOM_HEALTH_PASS_COUNT", 2, minimum=1)
+HEALTH_THUMBNAIL_DAYS = env_int("WATCHROOM_HEALTH_THUMBNAIL_DAYS", 14, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -98,6 +98,8 @@ _CENTRE_LEAD = _OVERSIGHT | {
     "footage.operate",
     "footage.vault",
     "footage.retention",
+    "incidents.handle",
+    "incidents.manage",
 }
 _OPERATOR = {
     "equipment.view",
@@ -111,6 +113,8 @@ _OPERATOR = {
     "footage.view",
     "footage.request",
     "footage.operate",
+    "incidents.view",
+    "incidents.handle",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

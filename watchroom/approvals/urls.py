@@ -13,5 +13,5 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"),
     path("policies/", views.policy_list, name="policy_list"),
-    path("policies/<slug:kind>/", views.policy_edit, name="policy_edit"),
+    path("policies/<str:kind>/", views.policy_edit, name="policy_edit"),  # kinds look like "footage.copy"
 ]

@@ -171,6 +171,7 @@ def _in_progress(room: MonitoringRoom, now: Any, director: Any) -> None:
         early = min(early, now)
         services.sign_in(shift, actor=op1, now=early)
         services.sign_in(shift, actor=op2, now=early)
+    shift.refresh_from_db()
     if not shift.entries.exists() and shift.state == Shift.State.ON_DUTY:
         when = max(shift.starts_at, now - timedelta(minutes=30))
         services.add_entry(

@@ -166,14 +166,15 @@ def generate_rota(room: MonitoringRoom, month: date, *, actor: Any, people: list
     days = calendar.monthrange(month.year, month.month)[1]
     # continue the rotation from the number of slots since a fixed epoch, so months join up
     slot = (month - date(2020, 1, 1)).days * len(templates)
-    filled = 0
+    filled = new_shifts = 0
     for offset in range(days):
         day = month + timedelta(days=offset)
         for tpl in templates:
             start, end = tpl.bounds(day)
-            shift, _new = Shift.objects.get_or_create(
+            shift, new = Shift.objects.get_or_create(
                 room=room, date=day, template=tpl, defaults={"rota": rota, "starts_at": start, "ends_at": end}
             )
+            new_shifts += int(new)
             if len(people) >= 2 and not shift.assignments.exists():
                 a = people[(2 * slot) % len(people)]
                 b = people[(2 * slot + 1) % len(people)]
@@ -181,11 +182,13 @@ def generate_rota(room: MonitoringRoom, month: date, *, actor: Any, people: list
                 Assignment.objects.create(shift=shift, person=b, post=Post.RECORDER)
                 filled += 1
             slot += 1
+    if not created and not filled and not new_shifts:
+        return rota  # nothing changed: no audit event
     audit.record(
         actor,
         "duty.rota_generated",
         rota,
-        changes={"created": created, "shifts_filled": filled, "people": [p.pk for p in people]},
+        changes={"created": created, "shifts": new_shifts, "shifts_filled": filled, "people": [p.pk for p in people]},
     )
     return rota
 

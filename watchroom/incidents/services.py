@@ -1,0 +1,887 @@
+"""Alarms and incidents: every state change of the module (INC-1…9, PPL-3).
+
+Alarm records are written once (GB 55029-2022): acknowledging, escalating and linking write rows
+of their own. Each service checks the rules, locks what it transitions and writes its audit event
+in the same transaction. Network I/O (group robots, e-mail) happens in the notifications worker.
+
+Interface for other modules:
+- `receive_alarm(source, ...)`: the intake (the API and the camera-health engine's source use it);
+- `raise_manual_alarm(actor=..., ...)`: a manual alarm from the console or the duty log;
+- `open_incident(actor=..., ...)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from watchroom.accounts.roles import Role
+from watchroom.audit import services as audit
+from watchroom.lib.errors import DomainError, InvalidTransition, PermissionRefused, ValidationFailed
+from watchroom.sites.models import Area, Camera, Campus, MonitoringRoom
+
+from .models import (
+    Alarm,
+    AlarmAck,
+    AlarmEscalation,
+    AlarmMethod,
+    AlarmSource,
+    AlarmType,
+    CorrectiveAction,
+    EmergencyContact,
+    HoldRequest,
+    Incident,
+    IncidentStep,
+    IncidentType,
+    Playbook,
+    PlaybookStep,
+    Priority,
+    RobotMessage,
+    RobotWebhook,
+    Severity,
+    SourceKind,
+    TimelineEntry,
+)
+
+VIEW, HANDLE, MANAGE = "incidents.view", "incidents.handle", "incidents.manage"
+
+# Seconds an alarm may stay unacknowledged before it escalates to the directors, per priority.
+DEFAULT_ACK_SECONDS = {1: 30, 2: 60, 3: 180, 4: 600}
+# Repeated alarms of one source, camera and type within this window form one group (storm handling).
+DEFAULT_STORM_SECONDS = 120
+DEFAULT_HOLD_MINUTES = 30
+
+
+def ack_seconds() -> dict[int, int]:
+    return {**DEFAULT_ACK_SECONDS, **getattr(settings, "WATCHROOM_INCIDENTS_ACK_SECONDS", {})}
+
+
+def storm_window() -> dt.timedelta:
+    return dt.timedelta(seconds=getattr(settings, "WATCHROOM_INCIDENTS_STORM_SECONDS", DEFAULT_STORM_SECONDS))
+
+
+def _require(actor: Any, code: str) -> None:
+    if not getattr(actor, "is_active", False) or not actor.has_perm(code):
+        raise PermissionRefused(_("You may not do this."), code="permission_denied")
+
+
+def _system() -> Any:
+    from watchroom.accounts.services import system_user
+
+    return system_user()
+
+
+def _directors(campus_id: int) -> list[Any]:
+    """The centre directors (and deputies) whose scope covers the campus."""
+    from watchroom.accounts.models import User
+
+    return list(
+        User.objects.filter(is_active=True, role_rows__role__in=[Role.DIRECTOR, Role.DEPUTY])
+        .filter(Q(scope_all=True) | Q(campuses=campus_id))
+        .distinct()
+    )
+
+
+def _room_for(
+    campus: Campus, camera: Camera | None, fallback: MonitoringRoom | None
+) -> MonitoringRoom | None:
+    """Room routing: the room watching the camera's group, else the source's room, else the campus's."""
+    if camera is not None and camera.group_id and camera.group.room_id:
+        return camera.group.room
+    if fallback is not None:
+        return fallback
+    return MonitoringRoom.objects.filter(campus=campus, is_active=True).order_by("code").first()
+
+
+# --- alarm sources ---------------------------------------------------------------------------------
+
+
+def _new_key() -> str:
+    return "wr_" + secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def create_source(
+    *, actor: Any, campus: Campus, name: str, kind: str, room: MonitoringRoom | None = None
+) -> tuple[AlarmSource, str]:
+    """Register an alarm source. Returns it and its API key, which is shown once and stored hashed."""
+    _require(actor, MANAGE)
+    if kind not in SourceKind.values:
+        raise ValidationFailed(_("Unknown source kind."), code="bad_kind")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Give the source a name."), code="name_required")
+    if room is not None and room.campus_id != campus.pk:
+        raise ValidationFailed(_("The room is on another campus."), code="room_campus")
+    if AlarmSource.objects.filter(campus=campus, name=name).exists():
+        raise ValidationFailed(_("A source with this name exists."), code="duplicate_name")
+    key = _new_key()
+    source = AlarmSource.objects.create(
+        campus=campus,
+        room=room,
+        name=name,
+        kind=kind,
+        key_prefix=key[:10],
+        key_hash=AlarmSource.hash_key(key),
+        created_by=actor,
+    )
+    audit.record(actor, "incidents.source_created", source, changes={"kind": kind, "campus": campus.pk})
+    return source, key
+
+
+@transaction.atomic
+def rotate_source_key(source_id: int, *, actor: Any) -> tuple[AlarmSource, str]:
+    """A new key for a source; the old one stops working at once."""
+    _require(actor, MANAGE)
+    source = AlarmSource.objects.select_for_update().get(pk=source_id)
+    key = _new_key()
+    source.key_prefix, source.key_hash = key[:10], AlarmSource.hash_key(key)
+    source.save(update_fields=["key_prefix", "key_hash"])
+    audit.record(actor, "incidents.source_key_rotated", source)
+    return source, key
+
+
+@transaction.atomic
+def retire_source(source_id: int, *, actor: Any, reason: str) -> AlarmSource:
+    _require(actor, MANAGE)
+    source = AlarmSource.objects.select_for_update().get(pk=source_id)
+    if not source.is_active:
+        raise InvalidTransition(_("The source is already retired."), code="already_retired")
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Give a reason."), code="reason_required")
+    source.is_active, source.retired_reason = False, reason.strip()[:300]
+    source.save(update_fields=["is_active", "retired_reason"])
+    audit.record(actor, "incidents.source_retired", source, note=source.retired_reason)
+    return source
+
+
+def source_for_key(key: str) -> AlarmSource | None:
+    if not key:
+        return None
+    return (
+        AlarmSource.objects.select_related("campus", "room")
+        .filter(key_hash=AlarmSource.hash_key(key), is_active=True)
+        .first()
+    )
+
+
+# --- alarms --------------------------------------------------------------------------------------
+
+
+def _check_taxonomy(alarm_type: str, method: str, priority: Any) -> int:
+    if alarm_type not in AlarmType.values:
+        raise ValidationFailed(_("Unknown alarm type."), code="bad_alarm_type")
+    if method not in AlarmMethod.values:
+        raise ValidationFailed(_("Unknown alarm method."), code="bad_method")
+    try:
+        prio = int(priority)
+    except (TypeError, ValueError):
+        prio = 0
+    if prio not in Priority.values:
+        raise ValidationFailed(_("Priority is 1 to 4."), code="bad_priority")
+    return prio
+
+
+def _group_key(
+    source_id: int | None, camera: Camera | None, area: Area | None, alarm_type: str, now: Any
+) -> tuple[str, bool]:
+    """The storm group of a new alarm: the group of the latest alarm of the same source, camera (or
+    area) and type within the window, or a new group. No alarm is dropped."""
+    where = {"camera": camera} if camera is not None else {"camera__isnull": True, "area": area}
+    recent = Alarm.objects.filter(
+        source_id=source_id, alarm_type=alarm_type, received_at__gte=now - storm_window(), **where
+    ).order_by("-id")
+    key = recent.values_list("group_key", flat=True).first()
+    if key:
+        return key, False
+    return secrets.token_hex(8), True
+
+
+def receive_alarm(
+    source: AlarmSource,
+    *,
+    event_id: str,
+    occurred_at: dt.datetime,
+    alarm_type: str,
+    priority: Any,
+    method: str = AlarmMethod.DEVICE,
+    camera: str = "",
+    area: str = "",
+    place: str = "",
+    description: str = "",
+    details: dict[str, Any] | None = None,
+) -> tuple[Alarm, bool]:
+    """Store an alarm posted by a source. Idempotent per (source, event id): a repeat returns the
+    stored alarm and False. Refuses (nothing stored) an unknown camera or area, a bad type or priority."""
+    event_id = (event_id or "").strip()
+    if not event_id or len(event_id) > 100:
+        raise ValidationFailed(_("An event id (up to 100 characters) is required."), code="bad_event_id")
+    prio = _check_taxonomy(alarm_type, method, priority)
+    if occurred_at is None or timezone.is_naive(occurred_at):
+        raise ValidationFailed(_("The time needs a time zone."), code="bad_time")
+    existing = Alarm.objects.filter(source=source, source_event_id=event_id).first()
+    if existing is not None:
+        return existing, False
+    cam = area_obj = None
+    if camera:
+        cam = Camera.objects.select_related("group__room", "area").filter(number=camera).first()
+        if cam is None or cam.area.campus_id != source.campus_id:
+            raise ValidationFailed(_("Unknown camera for this source."), code="unknown_camera")
+        area_obj = None
+    elif area:
+        area_obj = Area.objects.filter(campus=source.campus_id, code=area).first()
+        if area_obj is None:
+            raise ValidationFailed(_("Unknown area for this source."), code="unknown_area")
+    elif not (place or "").strip():
+        raise ValidationFailed(_("Give a camera, an area or a place."), code="place_required")
+    room = _room_for(source.campus, cam, source.room)
+    try:
+        with transaction.atomic():
+            # serialise the alarms of one source: storm grouping reads the latest of its group
+            AlarmSource.objects.select_for_update().filter(pk=source.pk).values_list("pk", flat=True).first()
+            now = timezone.now()
+            key, head = _group_key(source.pk, cam, area_obj, alarm_type, now)
+            alarm = Alarm.objects.create(
+                source=source,
+                source_event_id=event_id,
+                occurred_at=occurred_at,
+                received_at=now,
+                method=method,
+                alarm_type=alarm_type,
+                priority=prio,
+                campus_id=source.campus_id,
+                room=room,
+                camera=cam,
+                area=area_obj or (cam.area if cam else None),
+                place=(place or "")[:200],
+                description=(description or "")[:500],
+                details=details or {},
+                group_key=key,
+                is_group_head=head,
+            )
+            audit.record(
+                _system(),
+                "incidents.alarm_received",
+                alarm,
+                changes={"source": source.pk, "event": event_id, "type": alarm_type, "priority": prio},
+                username=f"source:{source.name}",
+            )
+    except IntegrityError:
+        existing = Alarm.objects.filter(source=source, source_event_id=event_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return alarm, True
+
+
+@transaction.atomic
+def raise_manual_alarm(
+    *,
+    actor: Any,
+    alarm_type: str,
+    priority: Any,
+    camera: Camera | None = None,
+    area: Area | None = None,
+    campus: Campus | None = None,
+    place: str = "",
+    description: str = "",
+    method: str = AlarmMethod.VIDEO,
+    is_drill: bool = False,
+) -> Alarm:
+    """An alarm raised by a person (console, duty log; INC-1). Routed like any other."""
+    _require(actor, HANDLE)
+    prio = _check_taxonomy(alarm_type, method, priority)
+    if camera is not None:
+        campus = camera.area.campus
+        area = area or camera.area
+    elif area is not None:
+        campus = area.campus
+    if campus is None:
+        raise ValidationFailed(_("Give a camera, an area or a campus."), code="place_required")
+    if camera is None and area is None and not (place or "").strip():
+        raise ValidationFailed(_("Give a camera, an area or a place."), code="place_required")
+    now = timezone.now()
+    key, head = (
+        _group_key(None, camera, area, alarm_type, now) if not is_drill else (secrets.token_hex(8), True)
+    )
+    alarm = Alarm.objects.create(
+        source=None,
+        occurred_at=now,
+        received_at=now,
+        method=method,
+        alarm_type=alarm_type,
+        priority=prio,
+        campus=campus,
+        room=_room_for(campus, camera, None),
+        camera=camera,
+        area=area,
+        place=(place or "")[:200],
+        description=(description or "")[:500],
+        group_key=key,
+        is_group_head=head,
+        is_drill=is_drill,
+        raised_by=actor,
+    )
+    audit.record(actor, "incidents.alarm_raised", alarm, changes={"type": alarm_type, "priority": prio})
+    return alarm
+
+
+@transaction.atomic
+def acknowledge_alarm(alarm_id: int, *, actor: Any, note: str = "") -> list[AlarmAck]:
+    """Acknowledge an alarm and the unacknowledged alarms of its storm group; records who and when."""
+    _require(actor, HANDLE)
+    alarm = Alarm.objects.select_for_update().get(pk=alarm_id)
+    if not Alarm.objects.visible_to(actor).filter(pk=alarm.pk).exists():
+        raise PermissionRefused(_("This alarm is outside your scope."), code="out_of_scope")
+    members = list(
+        Alarm.objects.select_for_update(of=("self",))
+        .filter(group_key=alarm.group_key, ack__isnull=True)
+        .order_by("id")
+    )
+    if not members:
+        raise InvalidTransition(_("The alarm is already acknowledged."), code="already_acknowledged")
+    now = timezone.now()
+    acks = [
+        AlarmAck.objects.create(alarm=m, room_id=m.room_id, at=now, by=actor, note=note[:300])
+        for m in members
+    ]
+    audit.record(
+        actor,
+        "incidents.alarm_acknowledged",
+        alarm,
+        changes={"alarms": [m.pk for m in members]},
+        note=note[:300],
+    )
+    return acks
+
+
+def escalate_overdue(now: dt.datetime | None = None) -> list[AlarmEscalation]:
+    """Escalate every alarm (first of its group) not acknowledged within its priority's time: notify the
+    directors and sound the consoles again. Idempotent (one escalation per alarm and level)."""
+    from watchroom.notifications.services import notify
+
+    now = now or timezone.now()
+    limits = ack_seconds()
+    shortest = min(limits.values())
+    candidates = list(
+        Alarm.objects.heads()
+        .unacknowledged()
+        .real()
+        .filter(
+            received_at__lte=now - dt.timedelta(seconds=shortest),
+            received_at__gte=now - dt.timedelta(days=1),
+            escalations__isnull=True,
+        )
+        .select_related("camera", "area")
+        .order_by("id")[:500]
+    )
+    result = []
+    system = _system()
+    for alarm in candidates:
+        if alarm.received_at > now - dt.timedelta(seconds=limits.get(alarm.priority, shortest)):
+            continue
+        with transaction.atomic():
+            locked = Alarm.objects.select_for_update().get(pk=alarm.pk)
+            if AlarmAck.objects.filter(alarm=locked).exists() or locked.escalations.exists():
+                continue
+            directors = _directors(locked.campus_id)
+            esc = AlarmEscalation.objects.create(
+                alarm=locked, room_id=locked.room_id, level=1, at=now, notified=len(directors)
+            )
+            notify(
+                directors,
+                title=_("Alarm not acknowledged: %(type)s at %(place)s")
+                % {"type": locked.get_alarm_type_display(), "place": alarm.where or "-"},
+                body=_("Priority %(p)s, received %(at)s.")
+                % {"p": locked.priority, "at": timezone.localtime(locked.received_at).strftime("%H:%M:%S")},
+                url=f"/incidents/alarms/{locked.pk}/",
+                kind="incidents.alarm_escalated",
+                actor=system,
+            )
+            audit.record(
+                system, "incidents.alarm_escalated", locked, changes={"level": 1, "notified": len(directors)}
+            )
+            result.append(esc)
+    return result
+
+
+# --- playbooks, contacts, webhooks --------------------------------------------------------------------
+
+
+@transaction.atomic
+def publish_playbook(
+    *, actor: Any, incident_type: str, name: str, steps: Sequence[dict[str, Any]]
+) -> Playbook:
+    """A new version of the playbook of a type; the previous version goes out of force (INC-7)."""
+    _require(actor, MANAGE)
+    if incident_type not in IncidentType.values:
+        raise ValidationFailed(_("Unknown incident type."), code="bad_incident_type")
+    if not steps:
+        raise ValidationFailed(_("A playbook needs at least one step."), code="steps_required")
+    for step in steps:
+        if not str(step.get("title", "")).strip():
+            raise ValidationFailed(_("Every step needs a title."), code="step_title_required")
+        if step.get("role") not in Role.values:
+            raise ValidationFailed(_("Unknown responsible role."), code="bad_role")
+    previous = list(
+        Playbook.objects.select_for_update().filter(incident_type=incident_type).order_by("-version")
+    )
+    Playbook.objects.filter(incident_type=incident_type, is_active=True).update(is_active=False)
+    version = previous[0].version + 1 if previous else 1
+    playbook = Playbook.objects.create(
+        incident_type=incident_type, name=name.strip() or incident_type, version=version, created_by=actor
+    )
+    for i, step in enumerate(steps, start=1):
+        PlaybookStep.objects.create(
+            playbook=playbook,
+            order=i,
+            title=str(step["title"]).strip()[:300],
+            responsible_role=step["role"],
+            contacts=str(step.get("contacts", ""))[:300],
+            mandatory=bool(step.get("mandatory", True)),
+        )
+    audit.record(
+        actor, "incidents.playbook_published", playbook, changes={"version": version, "steps": len(steps)}
+    )
+    return playbook
+
+
+@transaction.atomic
+def create_webhook(*, actor: Any, campus: Campus, name: str, channel: str, url: str) -> RobotWebhook:
+    _require(actor, MANAGE)
+    if channel not in RobotWebhook.Channel.values:
+        raise ValidationFailed(_("Unknown channel."), code="bad_channel")
+    if not url.startswith(("http://", "https://")):
+        raise ValidationFailed(_("The webhook address must be an http(s) URL."), code="bad_url")
+    hook = RobotWebhook.objects.create(campus=campus, name=name.strip(), channel=channel, url=url.strip())
+    audit.record(actor, "incidents.webhook_created", hook, changes={"channel": channel})
+    return hook
+
+
+@transaction.atomic
+def create_contact(*, actor: Any, campus: Campus, **fields: Any) -> EmergencyContact:
+    _require(actor, MANAGE)
+    if not str(fields.get("department", "")).strip() or not str(fields.get("phone", "")).strip():
+        raise ValidationFailed(_("Department and phone are required."), code="contact_incomplete")
+    contact = EmergencyContact.objects.create(campus=campus, **fields)
+    audit.record(actor, "incidents.contact_created", contact, changes={"department": contact.department})
+    return contact
+
+
+# --- incidents ------------------------------------------------------------------------------------------
+
+
+def _next_number(prefix: str) -> str:
+    day = timezone.localdate().strftime("%Y%m%d")
+    base = f"{prefix}-{day}-"
+    last = (
+        Incident.objects.filter(number__startswith=base)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{base}{seq:03d}"
+
+
+def _entry(incident: Incident, actor: Any, kind: str, text: str = "", department: str = "") -> TimelineEntry:
+    return TimelineEntry.objects.create(
+        incident=incident, actor=actor, kind=kind, text=text, department=department[:100], at=timezone.now()
+    )
+
+
+@transaction.atomic
+def open_incident(
+    *,
+    actor: Any,
+    incident_type: str,
+    title: str,
+    campus: Campus | None = None,
+    severity: str = Severity.MEDIUM,
+    place: str = "",
+    area: Area | None = None,
+    cameras: Iterable[Camera] = (),
+    people: str = "",
+    description: str = "",
+    alarms: Iterable[Alarm] = (),
+    is_drill: bool = False,
+) -> Incident:
+    """Open an incident from alarms or by hand; the type's playbook in force is copied onto it."""
+    _require(actor, MANAGE if is_drill else HANDLE)
+    if incident_type not in IncidentType.values:
+        raise ValidationFailed(_("Unknown incident type."), code="bad_incident_type")
+    if severity not in Severity.values:
+        raise ValidationFailed(_("Unknown severity."), code="bad_severity")
+    if not (title or "").strip():
+        raise ValidationFailed(_("Give the incident a title."), code="title_required")
+    alarms = list(alarms)
+    cameras = list(cameras)
+    campuses = {a.campus_id for a in alarms} | {c.area.campus_id for c in cameras}
+    if area is not None:
+        campuses.add(area.campus_id)
+    if campus is not None:
+        campuses.add(campus.pk)
+    if len(campuses) != 1:
+        raise ValidationFailed(_("An incident belongs to exactly one campus."), code="one_campus")
+    campus_id = campuses.pop()
+    from watchroom.sites.querysets import visible_campus_ids
+
+    visible = visible_campus_ids(actor)
+    if visible is not None and campus_id not in visible:
+        raise PermissionRefused(_("This campus is outside your scope."), code="out_of_scope")
+    playbook = Playbook.objects.filter(incident_type=incident_type, is_active=True).first()
+    first_camera = next((a.camera for a in alarms if a.camera_id), cameras[0] if cameras else None)
+    room = next((a.room for a in alarms if a.room_id), None)
+    if room is None:
+        room = _room_for(Campus.objects.get(pk=campus_id), first_camera, None)
+    acks = AlarmAck.objects.filter(alarm__in=alarms).order_by("at").values_list("at", flat=True)
+    incident = Incident.objects.create(
+        number=_next_number("DR" if is_drill else "INC"),
+        campus_id=campus_id,
+        room=room,
+        incident_type=incident_type,
+        severity=severity,
+        title=title.strip()[:200],
+        place=(place or "")[:200],
+        area=area or (first_camera.area if first_camera else None),
+        people=people,
+        description=description,
+        playbook=playbook,
+        is_drill=is_drill,
+        opened_by=actor,
+        first_alarm_at=min((a.received_at for a in alarms), default=None),
+        first_ack_at=acks.first(),
+    )
+    if cameras:
+        incident.cameras.set(cameras)
+    elif first_camera:
+        incident.cameras.set([first_camera])
+    if alarms:
+        incident.alarms.set(alarms)
+    if playbook is not None:
+        IncidentStep.objects.bulk_create(
+            IncidentStep(
+                incident=incident,
+                order=s.order,
+                title=s.title,
+                responsible_role=s.responsible_role,
+                contacts=s.contacts,
+                mandatory=s.mandatory,
+            )
+            for s in playbook.steps.all()
+        )
+    _entry(incident, actor, TimelineEntry.Kind.OPENED, incident.title)
+    audit.record(
+        actor,
+        "incidents.drill_started" if is_drill else "incidents.incident_opened",
+        incident,
+        changes={"type": incident_type, "severity": severity, "alarms": [a.pk for a in alarms]},
+    )
+    return incident
+
+
+def _lock_open(incident_id: int, actor: Any) -> Incident:
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    if not Incident.objects.visible_to(actor).filter(pk=incident.pk).exists():
+        raise PermissionRefused(_("This incident is outside your scope."), code="out_of_scope")
+    if incident.status != Incident.Status.OPEN:
+        raise InvalidTransition(_("The incident is closed."), code="incident_closed")
+    return incident
+
+
+@transaction.atomic
+def link_alarm(incident_id: int, alarm_id: int, *, actor: Any) -> Incident:
+    _require(actor, HANDLE)
+    incident = _lock_open(incident_id, actor)
+    alarm = Alarm.objects.visible_to(actor).get(pk=alarm_id)
+    if alarm.campus_id != incident.campus_id:
+        raise ValidationFailed(_("The alarm is on another campus."), code="one_campus")
+    incident.alarms.add(alarm)
+    if incident.first_alarm_at is None or alarm.received_at < incident.first_alarm_at:
+        incident.first_alarm_at = alarm.received_at
+        incident.save(update_fields=["first_alarm_at"])
+    _entry(incident, actor, TimelineEntry.Kind.ALARM_LINKED, str(alarm))
+    audit.record(actor, "incidents.alarm_linked", incident, changes={"alarm": alarm.pk})
+    return incident
+
+
+ENTRY_KINDS = (
+    TimelineEntry.Kind.NOTE,
+    TimelineEntry.Kind.ACTION,
+    TimelineEntry.Kind.CALL,
+    TimelineEntry.Kind.DISPATCH,
+    TimelineEntry.Kind.DEPARTMENT,
+)
+
+
+@transaction.atomic
+def add_entry(incident_id: int, *, actor: Any, kind: str, text: str, department: str = "") -> TimelineEntry:
+    """A line on the timeline: note, action, call, dispatch of guards or police room, department told."""
+    _require(actor, HANDLE)
+    incident = _lock_open(incident_id, actor)
+    if kind not in ENTRY_KINDS:
+        raise ValidationFailed(_("Unknown kind of entry."), code="bad_entry_kind")
+    if not (text or "").strip():
+        raise ValidationFailed(_("Write what happened."), code="text_required")
+    if kind == TimelineEntry.Kind.DEPARTMENT and not department.strip():
+        raise ValidationFailed(_("Name the department."), code="department_required")
+    entry = _entry(incident, actor, kind, text.strip(), department.strip())
+    if kind == TimelineEntry.Kind.DISPATCH and incident.first_dispatch_at is None:
+        incident.first_dispatch_at = entry.at
+        incident.save(update_fields=["first_dispatch_at"])
+    audit.record(actor, "incidents.timeline_added", incident, changes={"kind": kind, "entry": entry.pk})
+    return entry
+
+
+@transaction.atomic
+def notify_contact(incident_id: int, contact_id: int, *, actor: Any, message: str = "") -> TimelineEntry:
+    """Tell a department on the emergency contact list (INC-3): through its group robot (WeCom/DingTalk)
+    when it has one, to its account in the app when it has one; recorded on the timeline either way."""
+    from watchroom.notifications.services import notify
+
+    _require(actor, HANDLE)
+    incident = _lock_open(incident_id, actor)
+    contact = EmergencyContact.objects.select_related("webhook").get(
+        pk=contact_id, campus_id=incident.campus_id
+    )
+    drill = _("[DRILL] ") if incident.is_drill else ""
+    title = f"{drill}{incident.number} {incident.get_incident_type_display()}：{incident.title}"
+    body = message.strip() or _("Place: %(place)s. Severity: %(sev)s.") % {
+        "place": incident.place or (incident.area.name if incident.area_id else "-"),
+        "sev": incident.get_severity_display(),
+    }
+    url = incident.get_absolute_url()
+    channels_used = []
+    if contact.webhook_id and contact.webhook.is_active:
+        sent = notify(
+            [actor],
+            title=title,
+            body=body,
+            url=url,
+            kind="incidents.department",
+            actor=actor,
+            channels=("in_app", contact.webhook.channel),
+        )
+        for n in sent:
+            RobotMessage.objects.create(notification=n, webhook=contact.webhook, incident=incident)
+        channels_used.append(contact.webhook.channel)
+    if contact.user_id:
+        notify([contact.user], title=title, body=body, url=url, kind="incidents.department", actor=actor)
+        channels_used.append("in_app")
+    entry = _entry(
+        incident,
+        actor,
+        TimelineEntry.Kind.DEPARTMENT,
+        f"{contact.name} {contact.phone} · {', '.join(channels_used) or _('phone')} · {body}",
+        contact.department,
+    )
+    audit.record(
+        actor,
+        "incidents.department_notified",
+        incident,
+        changes={"contact": contact.pk, "channels": channels_used},
+    )
+    return entry
+
+
+@transaction.atomic
+def complete_step(step_id: int, *, actor: Any, note: str = "") -> IncidentStep:
+    _require(actor, HANDLE)
+    step = IncidentStep.objects.select_for_update().get(pk=step_id)
+    incident = _lock_open(step.incident_id, actor)
+    if step.status != IncidentStep.Status.PENDING:
+        raise InvalidTransition(_("The step is already done or skipped."), code="step_not_pending")
+    step.status, step.done_at, step.done_by = IncidentStep.Status.DONE, timezone.now(), actor
+    step.save(update_fields=["status", "done_at", "done_by"])
+    _entry(incident, actor, TimelineEntry.Kind.STEP_DONE, f"{step.order}. {step.title} {note}".strip())
+    audit.record(actor, "incidents.step_done", incident, changes={"step": step.pk, "order": step.order})
+    return step
+
+
+@transaction.atomic
+def skip_step(step_id: int, *, actor: Any, reason: str) -> IncidentStep:
+    """Skip a step with a reason; the directors are told (they see every skip)."""
+    from watchroom.notifications.services import notify
+
+    _require(actor, HANDLE)
+    step = IncidentStep.objects.select_for_update().get(pk=step_id)
+    incident = _lock_open(step.incident_id, actor)
+    if step.status != IncidentStep.Status.PENDING:
+        raise InvalidTransition(_("The step is already done or skipped."), code="step_not_pending")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason for skipping the step."), code="reason_required")
+    step.status, step.done_at, step.done_by = IncidentStep.Status.SKIPPED, timezone.now(), actor
+    step.skip_reason = reason[:500]
+    step.save(update_fields=["status", "done_at", "done_by", "skip_reason"])
+    _entry(incident, actor, TimelineEntry.Kind.STEP_SKIPPED, f"{step.order}. {step.title}: {reason}")
+    notify(
+        _directors(incident.campus_id),
+        title=_("Playbook step skipped: %(number)s") % {"number": incident.number},
+        body=f"{step.order}. {step.title}\n{reason}",
+        url=incident.get_absolute_url(),
+        kind="incidents.step_skipped",
+        actor=actor,
+    )
+    audit.record(actor, "incidents.step_skipped", incident, changes={"step": step.pk}, note=reason[:300])
+    return step
+
+
+@transaction.atomic
+def close_incident(incident_id: int, *, actor: Any, outcome: str, review: str = "") -> Incident:
+    """Close with outcome and review. Refused while a mandatory step is neither done nor skipped."""
+    _require(actor, MANAGE)
+    incident = _lock_open(incident_id, actor)
+    if not (outcome or "").strip():
+        raise ValidationFailed(_("Record the outcome."), code="outcome_required")
+    open_steps = list(
+        incident.steps.filter(mandatory=True, status=IncidentStep.Status.PENDING).values_list(
+            "order", flat=True
+        )
+    )
+    if open_steps:
+        raise InvalidTransition(
+            _("Every mandatory step must be done or skipped with a reason first."),
+            code="mandatory_steps_open",
+            details={"steps": open_steps},
+        )
+    now = timezone.now()
+    incident.status, incident.closed_at, incident.closed_by = Incident.Status.CLOSED, now, actor
+    incident.outcome, incident.review = outcome.strip(), (review or "").strip()
+    incident.save(update_fields=["status", "closed_at", "closed_by", "outcome", "review"])
+    _entry(incident, actor, TimelineEntry.Kind.CLOSED, incident.outcome)
+    audit.record(
+        actor,
+        "incidents.drill_finished" if incident.is_drill else "incidents.incident_closed",
+        incident,
+        changes={"status": ["open", "closed"]},
+    )
+    return incident
+
+
+def cameras_near(incident: Incident) -> list[Camera]:
+    """The incident's cameras and those of its area (the cameras "near the place")."""
+    cams = {c.pk: c for c in incident.cameras.select_related("area")}
+    if incident.area_id:
+        for c in (
+            Camera.objects.filter(area_id=incident.area_id).exclude(status="retired").select_related("area")
+        ):
+            cams.setdefault(c.pk, c)
+    return list(cams.values())
+
+
+def hold_evidence(
+    incident_id: int, *, actor: Any, minutes: int = DEFAULT_HOLD_MINUTES, reason: str = ""
+) -> HoldRequest:
+    """One action: hold the footage of the cameras near the place for ±minutes around the first alarm
+    (or the opening), through the footage module when installed (INC-5); recorded here either way."""
+    _require(actor, HANDLE)
+    if not 1 <= int(minutes) <= 24 * 60:
+        raise ValidationFailed(_("Minutes must be between 1 and 1440."), code="bad_minutes")
+    with transaction.atomic():
+        incident = _lock_open(incident_id, actor)
+        cameras = cameras_near(incident)
+        if not cameras:
+            raise ValidationFailed(_("The incident has no camera or area to hold."), code="cameras_required")
+        centre = incident.first_alarm_at or incident.opened_at
+        start, end = centre - dt.timedelta(minutes=minutes), centre + dt.timedelta(minutes=minutes)
+        reason = (reason or "").strip() or _("Incident %(number)s") % {"number": incident.number}
+        status, hold_id, error = HoldRequest.Status.RECORDED, None, ""
+        try:
+            from watchroom.footage.services import place_hold
+        except ImportError:
+            place_hold = None
+        if place_hold is not None:
+            try:
+                with transaction.atomic():
+                    hold = place_hold(
+                        actor=actor, cameras=cameras, start=start, end=end, reason=reason, source="alarm"
+                    )
+                status, hold_id = HoldRequest.Status.PLACED, getattr(hold, "pk", None)
+            except DomainError as exc:
+                status, error = HoldRequest.Status.FAILED, exc.code
+        req = HoldRequest.objects.create(
+            incident=incident,
+            start=start,
+            end=end,
+            reason=reason[:300],
+            requested_by=actor,
+            status=status,
+            footage_hold_id=hold_id,
+            error=error,
+        )
+        req.cameras.set(cameras)
+        _entry(
+            incident,
+            actor,
+            TimelineEntry.Kind.HOLD,
+            f"{req.get_status_display()} · ±{minutes} min · {', '.join(c.number for c in cameras)}",
+        )
+        audit.record(
+            actor,
+            "incidents.hold_requested",
+            incident,
+            changes={"cameras": [c.pk for c in cameras], "status": status, "footage_hold": hold_id},
+            outcome="success" if status != HoldRequest.Status.FAILED else "failure",
+            note=error,
+        )
+    return req
+
+
+# --- drills and corrective actions (PPL-3) -------------------------------------------------------------
+
+
+def start_drill(
+    *, actor: Any, campus: Campus, incident_type: str, title: str = "", area: Area | None = None
+) -> Incident:
+    """Run the type's playbook in drill mode: a drill incident, timed from now, never counted as real."""
+    return open_incident(
+        actor=actor,
+        campus=campus,
+        incident_type=incident_type,
+        title=title or _("Drill: %(type)s") % {"type": IncidentType(incident_type).label},
+        severity=Severity.LOW,
+        area=area,
+        is_drill=True,
+    )
+
+
+@transaction.atomic
+def add_corrective_action(
+    incident_id: int, *, actor: Any, description: str, owner: Any, due: dt.date
+) -> CorrectiveAction:
+    _require(actor, MANAGE)
+    incident = Incident.objects.select_for_update().get(pk=incident_id)
+    if not Incident.objects.visible_to(actor).filter(pk=incident.pk).exists():
+        raise PermissionRefused(_("This incident is outside your scope."), code="out_of_scope")
+    if not (description or "").strip():
+        raise ValidationFailed(_("Describe the action."), code="description_required")
+    action = CorrectiveAction.objects.create(
+        incident=incident, description=description.strip()[:500], owner=owner, due=due
+    )
+    audit.record(actor, "incidents.action_added", incident, changes={"action": action.pk, "owner": owner.pk})
+    return action
+
+
+@transaction.atomic
+def close_corrective_action(action_id: int, *, actor: Any, note: str) -> CorrectiveAction:
+    action = CorrectiveAction.objects.select_for_update().get(pk=action_id)
+    if action.owner_id != actor.pk and not actor.has_perm(MANAGE):
+        raise PermissionRefused(_("Only the owner or a manager closes the action."), code="permission_denied")
+    if action.status != CorrectiveAction.Status.OPEN:
+        raise InvalidTransition(_("The action is already closed."), code="action_closed")
+    if not (note or "").strip():
+        raise ValidationFailed(_("Say what was done."), code="note_required")
+    action.status, action.closed_at, action.closed_by = CorrectiveAction.Status.DONE, timezone.now(), actor
+    action.closing_note = note.strip()[:500]
+    action.save(update_fields=["status", "closed_at", "closed_by", "closing_note"])
+    audit.record(actor, "incidents.action_closed", action.incident, changes={"action": action.pk})
+    return action
