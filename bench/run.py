@@ -56,7 +56,12 @@ def main() -> None:
         print(f"| {name} | {result} | {how} |")
     # The module benchmarks print their own tables; each runs standalone too.
     here = Path(__file__).resolve().parent
-    for script in ("health_sweep.py", "footage_vault.py", "incidents_intake.py", "incidents_console_latency.py"):
+    for script in (
+        "health_sweep.py",
+        "footage_vault.py",
+        "incidents_intake.py",
+        "incidents_console_latency.py",
+    ):
         print(f"\n### {script}\n", flush=True)
         subprocess.run([sys.executable, str(here / script)], check=False)
 

@@ -188,7 +188,12 @@ def generate_rota(room: MonitoringRoom, month: date, *, actor: Any, people: list
         actor,
         "duty.rota_generated",
         rota,
-        changes={"created": created, "shifts": new_shifts, "shifts_filled": filled, "people": [p.pk for p in people]},
+        changes={
+            "created": created,
+            "shifts": new_shifts,
+            "shifts_filled": filled,
+            "people": [p.pk for p in people],
+        },
     )
     return rota
 

@@ -12,7 +12,9 @@ from watchroom.audit.models import AuditEvent
 
 
 def _token(client, username, password=PASSWORD, **extra):
-    return client.post("/api/v1/auth/token/", {"username": username, "password": password, **extra}, format="json")
+    return client.post(
+        "/api/v1/auth/token/", {"username": username, "password": password, **extra}, format="json"
+    )
 
 
 def test_it_issues_a_token_that_authenticates(operator):

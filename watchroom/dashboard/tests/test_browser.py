@@ -118,7 +118,9 @@ def _sign_in(browser: object, server: str, username: str) -> object:
     return page
 
 
-def test_a_request_is_approved_by_two_signatures_and_the_auditor_sees_it(server: str, browser: object) -> None:
+def test_a_request_is_approved_by_two_signatures_and_the_auditor_sees_it(
+    server: str, browser: object
+) -> None:
     """The foundation's "done when": operator files, director and leader sign, auditor sees every step."""
     password = os.environ.get("WATCHROOM_DEMO_PASSWORD", "Watchroom#2026")
     operator = _sign_in(browser, server, "operator1")
@@ -163,7 +165,9 @@ def test_audit_verify_catches_a_row_edited_behind_the_systems_back(server: str) 
     assert intact.returncode == 0, intact.stdout + intact.stderr
     db = _ENV["WATCHROOM_DATABASE_URL"].removeprefix("sqlite:///")
     with sqlite3.connect(db) as conn:
-        victim = conn.execute("SELECT id FROM audit_auditevent WHERE action = 'accounts.login' LIMIT 1").fetchone()[0]
+        victim = conn.execute(
+            "SELECT id FROM audit_auditevent WHERE action = 'accounts.login' LIMIT 1"
+        ).fetchone()[0]
         conn.execute("DROP TRIGGER audit_auditevent_no_update")
         conn.execute("UPDATE audit_auditevent SET note = 'nothing happened' WHERE id = ?", [victim])
     tampered = subprocess.run(manage, env=_ENV, capture_output=True, text=True, timeout=120)

@@ -52,6 +52,9 @@ def test_it_keeps_prohibited_areas_free_of_cameras_and_scopes_logins():
     assert set(User.objects.get(username="director").campuses.values_list("code", flat=True)) == {"BB", "DY"}
     assert Camera.objects.filter(onvif_url__startswith="http://127.0.0.1").exists()
     # every camera address stays on loopback (the demo fleet of `watchroom camlab`)
-    assert not Camera.objects.exclude(stream_url__startswith="rtsp://127.0.0.1:").exclude(
-        stream_url__startswith="http://127.0.0.1:"
-    ).exclude(stream_url="").exists()
+    assert (
+        not Camera.objects.exclude(stream_url__startswith="rtsp://127.0.0.1:")
+        .exclude(stream_url__startswith="http://127.0.0.1:")
+        .exclude(stream_url="")
+        .exists()
+    )
