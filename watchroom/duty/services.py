@@ -699,7 +699,7 @@ def correct_entry(original: LogEntry, *, actor: Any, reason: str, **fields: Any)
     shift = current_shift(original.room)
     if shift is None or shift.state != Shift.State.ON_DUTY:
         raise InvalidTransition(_("No shift is on duty in this room."), code="no_shift_on_duty")
-    values = {
+    values: dict[str, Any] = {
         "category": original.category,
         "description": original.description,
         "occurred_at": original.occurred_at,
@@ -1131,7 +1131,10 @@ def sign_handover_incoming(handover: Handover, *, actor: Any, password: str, otp
             raise InvalidTransition(_("The handover is already complete."), code="already_signed")
         _my_assignment(handover.incoming, actor)
         now = timezone.now()
-        if now - handover.outgoing_signature.signed_at > HANDOVER_SIGN_WINDOW:
+        outgoing = handover.outgoing_signature
+        if outgoing is None:
+            raise InvalidTransition(_("The outgoing person signs first."), code="outgoing_first")
+        if now - outgoing.signed_at > HANDOVER_SIGN_WINDOW:
             raise InvalidTransition(
                 _("Both sign in person within %(m)s minutes; the outgoing person must sign again.")
                 % {"m": int(HANDOVER_SIGN_WINDOW.total_seconds() // 60)},

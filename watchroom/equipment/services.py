@@ -141,11 +141,11 @@ def _check_device(device: Device) -> None:
         raise ValidationFailed(_("Only a camera device links to a camera."), code="camera_link_type")
     if device.recorder_id and device.device_type != DeviceType.RECORDER:
         raise ValidationFailed(_("Only a recorder device links to a recorder."), code="recorder_link_type")
-    if device.area_id and device.area.campus_id != device.campus_id:
+    if device.area is not None and device.area.campus_id != device.campus_id:
         raise ValidationFailed(_("The location is on another campus."), code="area_other_campus")
-    if device.camera_id and device.camera.area.campus_id != device.campus_id:
+    if device.camera is not None and device.camera.area.campus_id != device.campus_id:
         raise ValidationFailed(_("The camera is on another campus."), code="camera_other_campus")
-    if device.recorder_id and device.recorder.campus_id != device.campus_id:
+    if device.recorder is not None and device.recorder.campus_id != device.campus_id:
         raise ValidationFailed(_("The recorder is on another campus."), code="recorder_other_campus")
     device.serial = (device.serial or "").strip()
     device.mac = (device.mac or "").strip().upper().replace("-", ":")
@@ -699,7 +699,7 @@ def escalate_due_faults(now: datetime | None = None) -> dict[str, int]:
 
 
 def _check_plan(plan: MaintenancePlan) -> None:
-    if plan.device_id:
+    if plan.device is not None:
         if plan.device.campus_id != plan.campus_id:
             raise ValidationFailed(_("The device is on another campus."), code="device_other_campus")
         plan.device_type = plan.device.device_type
@@ -743,7 +743,7 @@ def update_plan(plan: MaintenancePlan, *, actor: Any, **values: Any) -> Maintena
 
 
 def _issue(plan: MaintenancePlan, due: date, *, actor: Any) -> WorkOrder:
-    target = plan.device.name if plan.device_id else DeviceType(plan.device_type).label
+    target = plan.device.name if plan.device is not None else DeviceType(plan.device_type).label
     wo = WorkOrder(
         plan=plan,
         campus_id=plan.campus_id,
@@ -960,7 +960,7 @@ def on_change_decided(req: ApprovalRequest) -> None:
         cr = ChangeRequest.objects.select_for_update().filter(pk=req.subject_id).first()
     if cr is None or cr.status != ChangeRequest.Status.PENDING:
         return
-    cr.status = _DECISION.get(req.status, cr.status)
+    cr.status = _DECISION.get(ApprovalRequest.Status(req.status), cr.status)
     cr.decided_at = req.decided_at or timezone.now()
     cr.save(update_fields=["status", "decided_at"])
     audit.record(

@@ -278,9 +278,9 @@ def register_request(
                         uploaded_at=now,
                     )
                 )
-            kind = request_kind(access, category, sensitive)
+            approval_kind = request_kind(access, category, sensitive)
             approval = approvals.submit_request(
-                kind,
+                approval_kind,
                 actor=actor,
                 title=_("%(access)s %(number)s: %(names)s")
                 % {"access": req.get_access_display(), "number": req.number, "names": req.names[:80]},
@@ -301,7 +301,7 @@ def register_request(
                     "ranges": [[s.isoformat(), e.isoformat()] for s, e in ranges],
                     "sensitive": sensitive,
                     "approval": approval.pk,
-                    "kind": kind,
+                    "kind": approval_kind,
                     "documents": [[d.kind, d.sha256] for d in docs],
                     "copy_exception": bool(req.copy_exception_reason),
                 },
@@ -351,7 +351,7 @@ _APPROVAL_TO_REQUEST = {
 
 def on_decided(approval: ApprovalRequest) -> None:
     """The approvals hook: called inside the deciding transaction when a request ends."""
-    model = approval.subject_type.model_class() if approval.subject_type_id else None
+    model = approval.subject_type.model_class() if approval.subject_type is not None else None
     if model is FootageRequest:
         _request_decided(approval)
     elif model is EvidenceFile:
@@ -366,7 +366,7 @@ def _request_decided(approval: ApprovalRequest) -> None:
     req = FootageRequest.objects.select_for_update().filter(approval=approval).first()
     if req is None or req.status != FootageRequest.Status.PENDING:
         return
-    req.status = _APPROVAL_TO_REQUEST[approval.status]
+    req.status = _APPROVAL_TO_REQUEST[ApprovalRequest.Status(approval.status)]
     req.decided_at = approval.decided_at or timezone.now()
     if req.status == FootageRequest.Status.APPROVED:
         req.valid_until = approval.valid_until
@@ -626,7 +626,7 @@ def prepare_release(
             recipient_unit=recipient["unit"],
             prepared_by=actor,
         )
-    release.content_sha256 = sha256_of(receipt_content(req, **recipient))
+    release.content_sha256 = sha256_of(receipt_content(req, None, **recipient))
     release.save()
     audit.record(
         actor,
@@ -870,7 +870,7 @@ def request_destruction(evidence_id: int, *, actor: Any, reason: str) -> Approva
                 _("This file is under an evidence hold and cannot be destroyed."), code="under_hold"
             )
         if (
-            evidence.destroy_approval_id
+            evidence.destroy_approval is not None
             and evidence.destroy_approval.status == ApprovalRequest.Status.PENDING
         ):
             raise InvalidTransition(_("A destruction request is already waiting."), code="already_requested")
@@ -907,7 +907,8 @@ def _destruction_decided(approval: ApprovalRequest) -> None:
     evidence.status = EvidenceFile.Status.DESTROYED
     evidence.destroyed_at = timezone.now()
     evidence.save(update_fields=["status", "destroyed_at"])
-    actor = approval.steps.order_by("-level").first().decided_by
+    last_step = approval.steps.order_by("-level").first()
+    actor = last_step.decided_by if last_step is not None else approval.requester
     _custody(evidence, CustodyEntry.Action.DESTROYED, actor, note=evidence.destroyed_reason)
     path = evidence.vault_path
     transaction.on_commit(lambda: vault.destroy(path))

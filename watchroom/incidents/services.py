@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -94,7 +94,7 @@ def _room_for(
     campus: Campus, camera: Camera | None, fallback: MonitoringRoom | None
 ) -> MonitoringRoom | None:
     """Room routing: the room watching the camera's group, else the source's room, else the campus's."""
-    if camera is not None and camera.group_id and camera.group.room_id:
+    if camera is not None and camera.group is not None and camera.group.room is not None:
         return camera.group.room
     if fallback is not None:
         return fallback
@@ -373,7 +373,7 @@ def escalate_overdue(now: dt.datetime | None = None) -> list[AlarmEscalation]:
     shortest = min(limits.values())
     candidates = list(
         Alarm.objects.heads()
-        .unacknowledged()
+        .unacknowledged()  # type: ignore[attr-defined]
         .real()
         .filter(
             received_at__lte=now - dt.timedelta(seconds=shortest),
@@ -655,7 +655,7 @@ def notify_contact(incident_id: int, contact_id: int, *, actor: Any, message: st
     drill = _("[DRILL] ") if incident.is_drill else ""
     title = f"{drill}{incident.number} {incident.get_incident_type_display()}：{incident.title}"
     body = message.strip() or _("Place: %(place)s. Severity: %(sev)s.") % {
-        "place": incident.place or (incident.area.name if incident.area_id else "-"),
+        "place": incident.place or (incident.area.name if incident.area is not None else "-"),
         "sev": incident.get_severity_display(),
     }
     url = incident.get_absolute_url()
@@ -795,8 +795,11 @@ def hold_evidence(
         start, end = centre - dt.timedelta(minutes=minutes), centre + dt.timedelta(minutes=minutes)
         reason = (reason or "").strip() or _("Incident %(number)s") % {"number": incident.number}
         status, hold_id, error = HoldRequest.Status.RECORDED, None, ""
+        place_hold: Callable[..., Any] | None
         try:
-            from watchroom.footage.services import place_hold
+            from watchroom.footage.services import place_hold as footage_place_hold
+
+            place_hold = footage_place_hold
         except ImportError:
             place_hold = None
         if place_hold is not None:
