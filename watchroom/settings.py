@@ -181,7 +181,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Lockout is per username (the issue asks for it): operators share the centre's workstations, so an IP
 # lockout would lock the whole monitoring room out after one person's typos.
-SILENCED_SYSTEM_CHECKS: list[str] = ["axes.W006"]
+# drf-spectacular's W001 reports how it names enum components of the OpenAPI document when several
+# models have a `status` field ("Status83cEnum"); the schema is valid, only the component names are
+# generated. Kept out of `check --deploy`; `watchroom spectacular --validate` still lists them.
+SILENCED_SYSTEM_CHECKS: list[str] = ["axes.W006", "drf_spectacular.W001"]
 
 # --- language and time (Chinese first, Asia/Shanghai) ----------------------------------------
 LANGUAGE_CODE = "zh-hans"
