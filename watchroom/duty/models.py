@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from watchroom.sites.models import Area, Camera, CameraGroup, MonitoringRoom
 
@@ -71,8 +72,9 @@ class DutySettings(models.Model):
 class Post(models.TextChoices):
     """The posts of a shift (DUTY-2): one operates, one records."""
 
-    OPERATOR = "operator", _("Operator")
-    RECORDER = "recorder", _("Recorder")
+    # contexts keep these apart from "Operator" (the role) and "Recorder" (the NVR) in other catalogues
+    OPERATOR = "operator", pgettext_lazy("duty post", "Operator")
+    RECORDER = "recorder", pgettext_lazy("duty post", "Recorder")
 
 
 class ShiftTemplate(models.Model):
