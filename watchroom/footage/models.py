@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .querysets import CampusQuerySet, EvidenceQuerySet, RequestChildQuerySet, RequestQuerySet
 
@@ -355,7 +356,7 @@ class Hold(models.Model):
         ALARM = "alarm", _("Alarm or incident")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("hold status", "Active")
         RELEASE_PENDING = "release_pending", _("Release waiting for approval")
         RELEASED = "released", _("Released")
 
