@@ -22,6 +22,9 @@ DEFECTS = ["healthy", "blur", "dark", "frozen", "moved"]
 
 @pytest.fixture
 def cams(fleet, camera_a, health_dir):
+    # camera_a's factory address (port 8554) may be answered by a running `watchroom camlab`:
+    # point it at a port known to be closed, so that it is offline whatever else runs here
+    type(camera_a).objects.filter(pk=camera_a.pk).update(stream_url=fleet.closed_url())
     out = {}
     for i, d in enumerate(DEFECTS):
         # the "moved" camera starts with the healthy view; it is turned after its reference is set
