@@ -13,6 +13,7 @@ exception for one that it may (the job is retried with back-off).
 
 from __future__ import annotations
 
+import abc
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -27,12 +28,13 @@ class Undeliverable(Exception):
     """This delivery can never succeed as it stands (e.g. the recipient has no e-mail address)."""
 
 
-class Channel:
+class Channel(abc.ABC):
     name: str = ""
     deferred: bool = True  # True: sent by the worker (job `notifications.deliver`); False: at once, no I/O
 
+    @abc.abstractmethod
     def send(self, notification: Notification, delivery: Delivery) -> None:
-        raise NotImplementedError
+        """Deliver, or raise (`Undeliverable` when retrying cannot help)."""
 
 
 class InAppChannel(Channel):
