@@ -8,6 +8,7 @@ import pkgutil
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -129,9 +130,20 @@ def test_role_matrix_read(case: Case, world: World, settings: Any) -> None:
     assert not failures, "\n".join(failures)
 
 
-@pytest.mark.parametrize("persona", PERSONAS_ALL)
 @pytest.mark.parametrize("case", WRITES, ids=[c.id for c in WRITES])
-def test_role_matrix_write(case: Case, persona: str, world: World, settings: Any) -> None:
-    """A write may change the world, so each persona gets a fresh one."""
-    message = _check(case, persona, world, settings)
-    assert message is None, message
+def test_role_matrix_write(case: Case, world: World, settings: Any) -> None:
+    """A write may change the world, so each persona's request runs in a savepoint that is rolled back
+    afterwards: every persona meets the world as it was built (the same as a fresh world each, at a
+    fourteenth of the cost)."""
+    failures = []
+    for persona in PERSONAS_ALL:
+        # Objects a case's `args` made (memoised in world.extra) go with the rollback.
+        made_before = dict(world.extra)
+        with transaction.atomic():
+            message = _check(case, persona, world, settings)
+            transaction.set_rollback(True)
+        world.extra.clear()
+        world.extra.update(made_before)
+        if message:
+            failures.append(message)
+    assert not failures, "\n".join(failures)
