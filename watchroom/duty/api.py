@@ -17,7 +17,19 @@ from watchroom.sites.models import Area, Camera, CameraGroup
 
 from . import services
 from .filters import filter_entries
-from .models import Assignment, Category, Handover, HandoverItem, Inspection, LogEntry, Rota, Shift
+from .models import (
+    Assignment,
+    Category,
+    Certificate,
+    DutySettings,
+    Handover,
+    HandoverItem,
+    Inspection,
+    LogEntry,
+    Rota,
+    Shift,
+    ShiftSwap,
+)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
@@ -181,7 +193,7 @@ def _visible_shift(request: Request, pk: Any) -> Shift:
 class RotaViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [RolePermission]
     required_permission = "duty.view"
-    action_permissions = {"publish": "duty.manage"}
+    action_permissions = {"publish": "duty.manage", "copy_next": "duty.manage"}
     serializer_class = RotaSerializer
 
     def get_queryset(self) -> models.QuerySet:
@@ -194,6 +206,17 @@ class RotaViewSet(viewsets.ReadOnlyModelViewSet):
             rota, actor=request.user, accept_warnings=bool(request.data.get("accept_warnings", False))
         )
         return Response({"version": version.number, "sha256": version.sha256})
+
+    @action(detail=True, methods=["post"], url_path="copy-next")
+    def copy_next(self, request: Request, pk: Any = None) -> Response:
+        """Next month's draft from this rota's pattern (same weekday four weeks earlier)."""
+        from datetime import timedelta
+
+        rota = self.get_object()
+        new = services.copy_previous_month(
+            rota.room, (rota.month + timedelta(days=32)).replace(day=1), actor=request.user
+        )
+        return Response(RotaSerializer(new).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["get"])
     def problems(self, request: Request, pk: Any = None) -> Response:
@@ -333,9 +356,157 @@ class HandoverViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(HandoverSerializer(Handover.objects.get(pk=handover.pk)).data)
 
 
+class SwapSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ShiftSwap
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "requester",
+            "assignment",
+            "counterpart",
+            "counterpart_assignment",
+            "reason",
+            "approval",
+            "created_at",
+            "decided_at",
+            "rota_versions",
+        ]
+        read_only_fields = fields
+
+
+class SwapInputSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField()
+    counterpart = serializers.IntegerField()
+    counterpart_assignment = serializers.IntegerField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField()
+
+
+class SwapViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Shift swaps (DUTY-9): list, ask for one (a leader decides it in /api/v1/approvals/)."""
+
+    permission_classes = [RolePermission]
+    required_permission = "duty.view"
+    action_permissions = {"create": "duty.work", "withdraw": "duty.work"}
+    serializer_class = SwapSerializer
+
+    def get_queryset(self) -> models.QuerySet:
+        qs = ShiftSwap.objects.visible_to(self.request.user)
+        if self.request.query_params.get("status"):
+            qs = qs.filter(status=self.request.query_params["status"])
+        return qs
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from watchroom.accounts.models import User
+
+        s = SwapInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        visible = Assignment.objects.visible_to(request.user)
+        mine = get_object_or_404(visible, pk=d["assignment"])
+        counterpart = get_object_or_404(User.objects.filter(is_active=True), pk=d["counterpart"])
+        other = (
+            get_object_or_404(visible, pk=d["counterpart_assignment"])
+            if d["counterpart_assignment"]
+            else None
+        )
+        swap = services.request_swap(
+            mine,
+            actor=request.user,
+            counterpart=counterpart,
+            counterpart_assignment=other,
+            reason=d["reason"],
+        )
+        return Response(SwapSerializer(swap).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: Any = None) -> Response:
+        swap = services.withdraw_swap(
+            self.get_object(), actor=request.user, reason=str(request.data.get("reason", ""))
+        )
+        return Response(SwapSerializer(swap).data)
+
+
+class SettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DutySettings
+        fields = ["room", *services.SETTING_LIMITS, *services.SETTING_CHOICES]
+        read_only_fields = fields
+
+
+class SettingsViewSet(viewsets.ViewSet):
+    """The duty settings of a room (by room id): read with duty.view, change with duty.manage through
+    ``update_settings`` (a wrong value: 400 with ``details.fields``)."""
+
+    permission_classes = [RolePermission]
+    required_permission = "duty.view"
+    action_permissions = {"partial_update": "duty.manage"}
+
+    def _room(self, request: Request, pk: Any) -> Any:
+        from watchroom.sites.models import MonitoringRoom
+
+        return get_object_or_404(MonitoringRoom.objects.visible_to(request.user), pk=pk)
+
+    def retrieve(self, request: Request, pk: Any = None) -> Response:
+        conf = services.settings_for(self._room(request, pk))
+        return Response(SettingsSerializer(conf).data)
+
+    def partial_update(self, request: Request, pk: Any = None) -> Response:
+        room = self._room(request, pk)
+        conf = services.update_settings(room, actor=request.user, **dict(request.data.items()))
+        return Response(SettingsSerializer(conf).data)
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Certificate
+        fields = ["id", "person", "kind", "number", "issued_by", "valid_until", "voided_at", "void_reason"]
+        read_only_fields = ["id", "voided_at", "void_reason"]
+
+
+class CertificateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The certificate register (DUTY-12): list, register, void (duty.manage)."""
+
+    permission_classes = [RolePermission]
+    required_permission = "duty.manage"
+    serializer_class = CertificateSerializer
+
+    def get_queryset(self) -> models.QuerySet:
+        qs = Certificate.objects.visible_to(self.request.user)
+        if self.request.query_params.get("person"):
+            qs = qs.filter(person_id=self.request.query_params["person"])
+        return qs
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        s = CertificateSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        person = get_object_or_404(services.people_visible_to(request.user), pk=d["person"].pk)
+        cert = services.add_certificate(
+            person,
+            actor=request.user,
+            kind=d["kind"],
+            number=d["number"],
+            valid_until=d["valid_until"],
+            issued_by=d.get("issued_by", ""),
+        )
+        return Response(CertificateSerializer(cert).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"])
+    def void(self, request: Request, pk: Any = None) -> Response:
+        cert = services.void_certificate(
+            self.get_object(), actor=request.user, reason=str(request.data.get("reason", ""))
+        )
+        return Response(CertificateSerializer(cert).data)
+
+
 def register(router: Any) -> None:
     router.register("duty/rotas", RotaViewSet, basename="duty-rota")
     router.register("duty/shifts", ShiftViewSet, basename="duty-shift")
     router.register("duty/entries", EntryViewSet, basename="duty-entry")
     router.register("duty/inspections", InspectionViewSet, basename="duty-inspection")
     router.register("duty/handovers", HandoverViewSet, basename="duty-handover")
+    router.register("duty/swaps", SwapViewSet, basename="duty-swap")
+    router.register("duty/settings", SettingsViewSet, basename="duty-settings")
+    router.register("duty/certificates", CertificateViewSet, basename="duty-certificate")

@@ -22,6 +22,7 @@ from . import services
 from .models import (
     CHECKLIST_KEYS,
     Assignment,
+    Certificate,
     EntryTemplate,
     Inspection,
     InspectionReminder,
@@ -60,6 +61,7 @@ def seed(stdout: Any) -> None:
             EntryTemplate.objects.create(
                 title=title, category=cat, description=desc, action_taken=action, order=i
             )
+    _certificates(rooms, actor)
     this_month = timezone.localdate().replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
     for room in rooms:
@@ -75,6 +77,39 @@ def seed(stdout: Any) -> None:
     if bb is not None:
         _in_progress(bb, now, director)
     stdout.write(f"  duty: {LogEntry.objects.count()} log entries, {Shift.objects.count()} shifts")
+
+
+def _certificates(rooms: list[MonitoringRoom], actor: Any) -> None:
+    """DUTY-12: every operator of the rooms holds a security training certificate valid for two
+    years, except one whose certificate expires in 20 days (shown on the register and by check_rota
+    for next month)."""
+    if Certificate.objects.exists():
+        return
+    today = timezone.localdate()
+    people = sorted(
+        {p.pk: p for room in rooms for p in services.room_operators(room)}.values(), key=lambda p: p.username
+    )
+    with transaction.atomic():
+        for i, person in enumerate(people):
+            soon = i == len(people) - 1
+            Certificate.objects.create(
+                person=person,
+                kind="security_training",
+                number=f"AF-{today.year}-{i + 1:04d}",
+                issued_by="市公安局保安培训中心",
+                valid_until=today + timedelta(days=20 if soon else 730),
+                recorded_by=actor,
+            )
+            if i % 2 == 0:
+                Certificate.objects.create(
+                    person=person,
+                    kind="fire_control",
+                    number=f"XK-{today.year}-{i + 1:04d}",
+                    issued_by="市消防救援支队",
+                    valid_until=today + timedelta(days=1095),
+                    recorded_by=actor,
+                )
+        audit.record(actor, "duty.demo_certificates_loaded", None, changes={"people": len(people)})
 
 
 def _history(room: MonitoringRoom, now: Any) -> None:

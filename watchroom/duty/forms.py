@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from watchroom.sites.models import Area, Camera, CameraGroup
 
-from .models import CHECKLIST, Category, Post, Violation
+from .models import CHECKLIST, Category, CertificateKind, DutySettings, Post, Violation
 
 _T = {"class": "form-control form-control-sm"}
 _S = {"class": "form-select form-select-sm"}
@@ -206,3 +206,110 @@ class LogFilterForm(forms.Form):
     def __init__(self, *args: Any, rooms: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = rooms  # type: ignore[attr-defined]
+
+
+class _AssignmentChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        person = obj.person.real_name or obj.person.username
+        return f"{obj.shift.date:%m-%d} {obj.shift.template.name} · {person}（{obj.get_post_display()}）"
+
+
+class _PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.real_name or obj.username)
+
+
+class SwapForm(forms.Form):
+    """Ask to swap one of my shifts (DUTY-9): with another person's shift, or to a substitute."""
+
+    assignment = _AssignmentChoice(label=_("My shift"), queryset=None, widget=forms.Select(attrs=_S))  # type: ignore[arg-type]
+    counterpart = _PersonChoice(label=_("Other person"), queryset=None, widget=forms.Select(attrs=_S))  # type: ignore[arg-type]
+    counterpart_assignment = _AssignmentChoice(
+        label=_("Their shift I take in exchange"),
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+        widget=forms.Select(attrs=_S),
+        help_text=_("Empty: the other person takes my shift as a substitute."),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.TextInput(attrs=_T))
+
+    def __init__(self, *args: Any, mine: Any, people: Any, theirs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignment"].queryset = mine  # type: ignore[attr-defined]
+        self.fields["counterpart"].queryset = people  # type: ignore[attr-defined]
+        self.fields["counterpart_assignment"].queryset = theirs  # type: ignore[attr-defined]
+
+
+class EarlyLeaveForm(forms.Form):
+    """Leave before the end of the shift: the substitute signs in at this workstation (DUTY-9)."""
+
+    substitute = _PersonChoice(label=_("Substitute"), queryset=None, widget=forms.Select(attrs=_S))  # type: ignore[arg-type]
+    reason = forms.CharField(label=_("Reason"), widget=forms.TextInput(attrs=_T))
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs=_T))
+    otp = forms.CharField(label=_("Dynamic code"), required=False, widget=forms.TextInput(attrs=_T))
+    substitute_password = forms.CharField(
+        label=_("Substitute's password"), widget=forms.PasswordInput(attrs=_T)
+    )
+    substitute_otp = forms.CharField(
+        label=_("Substitute's dynamic code"), required=False, widget=forms.TextInput(attrs=_T)
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["substitute"].queryset = people  # type: ignore[attr-defined]
+
+
+class SettingsForm(forms.Form):
+    """The duty settings of a room; the limits are the service's (errors come back per field)."""
+
+    min_staffing = forms.IntegerField(label=_("minimum staffing"), widget=forms.NumberInput(attrs=_T))
+    inspections_per_shift = forms.IntegerField(
+        label=_("inspections per shift"), widget=forms.NumberInput(attrs=_T)
+    )
+    early_arrival_minutes = forms.IntegerField(
+        label=_("incoming arrives early (minutes)"), widget=forms.NumberInput(attrs=_T)
+    )
+    signin_alert_minutes = forms.IntegerField(
+        label=_("no sign-in alert after (minutes)"), widget=forms.NumberInput(attrs=_T)
+    )
+    handover_overdue_minutes = forms.IntegerField(
+        label=_("handover overdue after (minutes)"), widget=forms.NumberInput(attrs=_T)
+    )
+    inspection_grace_minutes = forms.IntegerField(
+        label=_("inspection overdue after (minutes)"), widget=forms.NumberInput(attrs=_T)
+    )
+    signoff_due_hours = forms.IntegerField(
+        label=_("report sign-off due within (hours)"), widget=forms.NumberInput(attrs=_T)
+    )
+    min_rest_hours = forms.IntegerField(
+        label=_("minimum rest between shifts (hours)"), widget=forms.NumberInput(attrs=_T)
+    )
+    certificate_check = forms.ChoiceField(
+        label=_("certificate check"),
+        choices=DutySettings.CertificateCheck.choices,
+        widget=forms.Select(attrs=_S),
+    )
+    required_certificate = forms.ChoiceField(
+        label=_("certificate required for duty"),
+        choices=[("", _("Any valid certificate")), *CertificateKind.choices],
+        required=False,
+        widget=forms.Select(attrs=_S),
+    )
+
+
+class CertificateForm(forms.Form):
+    """A certificate of the register (DUTY-12)."""
+
+    person = _PersonChoice(label=_("Person"), queryset=None, widget=forms.Select(attrs=_S))  # type: ignore[arg-type]
+    kind = forms.ChoiceField(label=_("Kind"), choices=CertificateKind.choices, widget=forms.Select(attrs=_S))
+    number = forms.CharField(label=_("certificate number"), max_length=60, widget=forms.TextInput(attrs=_T))
+    issued_by = forms.CharField(
+        label=_("issued by"), max_length=100, required=False, widget=forms.TextInput(attrs=_T)
+    )
+    valid_until = forms.DateField(
+        label=_("valid until"), widget=forms.DateInput(attrs={**_T, "type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]

@@ -25,10 +25,19 @@ from . import querysets
 USER = settings.AUTH_USER_MODEL
 
 
+class CertificateKind(models.TextChoices):
+    """Kinds of certificate of the register (DUTY-12)."""
+
+    SECURITY_TRAINING = "security_training", _("Security training certificate")
+    FIRE_CONTROL = "fire_control", _("Fire control room operator certificate")
+    OTHER = "other", _("Other certificate")
+
+
 class DutySettings(models.Model):
     """The duty rules of one monitoring room; created with the defaults the regulations set."""
 
     class CertificateCheck(models.TextChoices):
+        OFF = "off", _("Not checked")
         WARN = "warn", _("Warn")
         BLOCK = "block", _("Block")
 
@@ -51,6 +60,14 @@ class DutySettings(models.Model):
     min_rest_hours = models.PositiveSmallIntegerField(_("minimum rest between shifts (hours)"), default=8)
     certificate_check = models.CharField(
         _("certificate check"), max_length=10, choices=CertificateCheck.choices, default=CertificateCheck.WARN
+    )
+    required_certificate = models.CharField(
+        _("certificate required for duty"),
+        max_length=30,
+        choices=CertificateKind.choices,
+        default="security_training",
+        blank=True,
+        help_text=_("Empty: any valid certificate of the register."),
     )
 
     class Meta:
@@ -667,3 +684,142 @@ class Violation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_kind_display()}"
+
+
+class ShiftSwap(models.Model):
+    """A request to change a published rota (DUTY-9): swap one's assignment with another person's
+    assignment, or give it to a named substitute. Decided by a leader through the approvals
+    mechanism (kind ``duty.swap``); on approval the rota changes and a new version is published."""
+
+    class Kind(models.TextChoices):
+        SWAP = "swap", _("Swap shifts")
+        SUBSTITUTE = "substitute", _("Give to a substitute")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved and applied")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    requester = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="duty_swaps", verbose_name=_("requested by")
+    )
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.PROTECT, related_name="swaps_out", verbose_name=_("assignment given")
+    )
+    counterpart = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="duty_swaps_in", verbose_name=_("other person")
+    )
+    counterpart_assignment = models.ForeignKey(
+        Assignment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="swaps_in",
+        verbose_name=_("assignment taken in exchange"),
+    )
+    reason = models.TextField(_("reason"))
+    approval = models.OneToOneField(
+        "approvals.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="duty_swap",
+        verbose_name=_("approval request"),
+    )
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    rota_versions = models.JSONField(_("rota versions made"), default=list, blank=True)
+
+    objects = querysets.ShiftSwapQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("shift swap")
+        verbose_name_plural = _("shift swaps")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="duty_swap_reason_required"),
+            models.CheckConstraint(
+                condition=Q(kind="substitute", counterpart_assignment__isnull=True)
+                | Q(kind="swap", counterpart_assignment__isnull=False),
+                name="duty_swap_kind_matches",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.assignment.shift}"
+
+
+class EarlyLeave(models.Model):
+    """A person leaving the post before the end of the shift (DUTY-9): only with a named substitute
+    who signs in on the spot and takes over by electronic signature, after the leaver signed."""
+
+    leaver = models.OneToOneField(
+        Assignment, on_delete=models.PROTECT, related_name="early_leave", verbose_name=_("leaving")
+    )
+    substitute = models.OneToOneField(
+        Assignment, on_delete=models.PROTECT, related_name="substitutes_for", verbose_name=_("substitute")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    left_at = models.DateTimeField(_("left"), default=timezone.now)
+    leaver_signature = models.ForeignKey(
+        "approvals.Signature",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("leaver's signature"),
+    )
+    substitute_signature = models.ForeignKey(
+        "approvals.Signature",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("substitute's signature"),
+    )
+    open_items = models.JSONField(_("items taken over"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("early leave")
+        verbose_name_plural = _("early leaves")
+        ordering = ["-left_at"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="duty_early_leave_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.leaver} → {self.substitute.person}"
+
+
+class Certificate(models.Model):
+    """A qualification certificate of a person on duty (DUTY-12), checked by ``check_rota``.
+    Voided with a reason, never deleted."""
+
+    Kind = CertificateKind
+
+    person = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="duty_certificates", verbose_name=_("person")
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    number = models.CharField(_("certificate number"), max_length=60)
+    issued_by = models.CharField(_("issued by"), max_length=100, blank=True)
+    valid_until = models.DateField(_("valid until"))
+    recorded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
+
+    objects = querysets.CertificateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["person", "kind", "-valid_until"]
+        constraints = [models.CheckConstraint(condition=~Q(number=""), name="duty_certificate_number")]
+        indexes = [
+            # check_rota: the valid certificates of the people of a rota
+            models.Index(fields=["person", "kind", "valid_until"], name="duty_cert_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"

@@ -52,3 +52,25 @@ class ViolationQuerySet(CampusScopedQuerySet):
 
     def active(self) -> models.QuerySet:
         return self.filter(voided_at__isnull=True)
+
+
+class ShiftSwapQuerySet(CampusScopedQuerySet):
+    campus_path = "assignment__shift__room__campus"
+
+    def pending(self) -> models.QuerySet:
+        return self.filter(status="pending")
+
+
+class CertificateQuerySet(CampusScopedQuerySet):
+    """A certificate is seen by whoever sees one of the person's campuses (or the whole hospital)."""
+
+    campus_path = "person__campuses"
+
+    def visible_to(self, user: Any) -> models.QuerySet:
+        return super().visible_to(user).distinct()
+
+    def active(self) -> models.QuerySet:
+        return self.filter(voided_at__isnull=True)
+
+    def valid_on(self, day: Any) -> models.QuerySet:
+        return self.active().filter(valid_until__gte=day)

@@ -42,7 +42,10 @@ from .models import (
     Absence,
     Assignment,
     Category,
+    Certificate,
+    CertificateKind,
     DutySettings,
+    EarlyLeave,
     Handover,
     HandoverItem,
     Inspection,
@@ -54,6 +57,7 @@ from .models import (
     Rota,
     RotaVersion,
     Shift,
+    ShiftSwap,
     ShiftTemplate,
     Violation,
 )
@@ -76,19 +80,58 @@ def settings_for(room: MonitoringRoom) -> DutySettings:
     return DutySettings.objects.filter(room=room).first() or DutySettings(room=room)
 
 
+SETTING_LIMITS: dict[str, tuple[int, int]] = {
+    "min_staffing": (1, 10),
+    "inspections_per_shift": (2, 24),
+    "early_arrival_minutes": (0, 120),
+    "signin_alert_minutes": (1, 240),
+    "handover_overdue_minutes": (1, 240),
+    "inspection_grace_minutes": (1, 240),
+    "signoff_due_hours": (1, 168),
+    "min_rest_hours": (0, 24),
+}
+SETTING_CHOICES = {
+    "certificate_check": DutySettings.CertificateCheck.values,
+    "required_certificate": ["", *CertificateKind.values],
+}
+
+
 @transaction.atomic
 def update_settings(room: MonitoringRoom, *, actor: Any, **fields: Any) -> DutySettings:
+    """Change the duty rules of a room (DUTY-1…14): each number within its limits, each choice one of
+    its values; nothing changes when one is wrong. No change, no audit event."""
+    unknown = sorted(set(fields) - set(SETTING_LIMITS) - set(SETTING_CHOICES))
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown setting: %(name)s") % {"name": ", ".join(unknown)}, code="unknown_setting"
+        )
+    errors: dict[str, str] = {}
+    for name, value in fields.items():
+        label = str(getattr(DutySettings._meta.get_field(name), "verbose_name", name))
+        if name in SETTING_LIMITS:
+            low, high = SETTING_LIMITS[name]
+            if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+                errors[name] = _("%(field)s must be between %(low)s and %(high)s.") % {
+                    "field": label,
+                    "low": low,
+                    "high": high,
+                }
+        elif value not in SETTING_CHOICES[name]:
+            errors[name] = _("%(field)s: choose one of the options.") % {"field": label}
+    if errors:
+        raise ValidationFailed(" ".join(errors.values()), code="settings_invalid", details={"fields": errors})
     current = settings_for(room)
-    names = [f for f in fields if hasattr(current, f) and f not in ("id", "room", "room_id")]
+    if current.pk:
+        current = DutySettings.objects.select_for_update().get(pk=current.pk)
+    names = sorted(fields)
     before = audit.snapshot(current, names)
     for name in names:
         setattr(current, name, fields[name])
-    if current.inspections_per_shift < 2 or current.min_staffing < 1:
-        raise ValidationFailed(_("At least 2 inspections and 1 person per shift."), code="settings_invalid")
+    after = audit.snapshot(current, names)
+    if current.pk and before == after:
+        return current
     current.save()
-    audit.record(
-        actor, "duty.settings_changed", current, changes=audit.diff(before, audit.snapshot(current, names))
-    )
+    audit.record(actor, "duty.settings_changed", current, changes=audit.diff(before, after))
     return current
 
 
@@ -198,13 +241,83 @@ def generate_rota(room: MonitoringRoom, month: date, *, actor: Any, people: list
     return rota
 
 
+COPY_CYCLE = timedelta(days=28)
+
+
+@transaction.atomic
+def copy_previous_month(room: MonitoringRoom, month: date, *, actor: Any) -> Rota:
+    """Create the draft rota of `month` from the previous month's pattern (DUTY-1 "copy last month").
+
+    The rule: every shift takes the people and posts of the same shift template four weeks
+    (28 days) earlier — the same weekday — so a weekly pattern carries over unchanged. The last days of
+    a long month take them from the first days of the new month, which continue the same pattern.
+    People no longer eligible (left, no duty permission, out of scope) are left out and reported;
+    those shifts stay short and ``check_rota`` shows them. Refused when the month already has people
+    on it or when the previous month has no rota."""
+    month = _month_start(month)
+    previous = _month_start(month - timedelta(days=1))
+    source = Rota.objects.filter(room=room, month=previous).first()
+    if source is None or not Assignment.objects.filter(shift__rota=source).exists():
+        raise ValidationFailed(
+            _("There is no rota of %(month)s to copy.") % {"month": f"{previous:%Y-%m}"},
+            code="nothing_to_copy",
+        )
+    rota, created = Rota.objects.select_for_update().get_or_create(room=room, month=month)
+    if rota.status != Rota.Status.DRAFT or Assignment.objects.filter(shift__rota=rota).exists():
+        raise InvalidTransition(
+            _("The rota of %(month)s already has people on it; edit it instead.")
+            % {"month": f"{month:%Y-%m}"},
+            code="rota_not_empty",
+        )
+    templates = ensure_templates(room, actor=actor)
+    pattern: dict[tuple[date, int], list[tuple[Any, str]]] = {}
+    for a in Assignment.objects.filter(shift__rota=source).select_related("shift", "person"):
+        pattern.setdefault((a.shift.date, a.shift.template_id), []).append((a.person, a.post))
+    eligible: dict[int, bool] = {}
+    skipped: set[str] = set()
+    copied = 0
+    days = calendar.monthrange(month.year, month.month)[1]
+    for offset in range(days):
+        day = month + timedelta(days=offset)
+        for tpl in templates:
+            start, end = tpl.bounds(day)
+            shift, _new = Shift.objects.get_or_create(
+                room=room, date=day, template=tpl, defaults={"rota": rota, "starts_at": start, "ends_at": end}
+            )
+            rows = pattern.get((day - COPY_CYCLE, tpl.pk), [])
+            kept = []
+            for person, post in rows:
+                if person.pk not in eligible:
+                    eligible[person.pk] = _eligible(person, room)
+                if eligible[person.pk]:
+                    Assignment.objects.create(shift=shift, person=person, post=post)
+                    kept.append((person, post))
+                    copied += 1
+                else:
+                    skipped.add(person.username)
+            pattern[(day, tpl.pk)] = kept
+    audit.record(
+        actor,
+        "duty.rota_copied",
+        rota,
+        changes={
+            "from": source.pk,
+            "rule": "same weekday 28 days earlier",
+            "assignments": copied,
+            "skipped": sorted(skipped),
+        },
+    )
+    return rota
+
+
 @transaction.atomic
 def set_assignments(
     shift: Shift, *, actor: Any, assignments: list[tuple[Any, str]], reason: str = ""
 ) -> Shift:
     """Put people on the posts of a planned shift (editing one day of the rota).
 
-    A published rota is changed only with a reason (swaps through approvals are not built yet)."""
+    A published rota is changed by the rota manager only with a reason, and the change publishes a
+    new version; the people on it ask through a swap (``request_swap``, approved by a leader)."""
     shift = Shift.objects.select_for_update().select_related("rota", "room").get(pk=shift.pk)
     if shift.state != Shift.State.PLANNED:
         raise InvalidTransition(_("A shift that has begun cannot be re-staffed."), code="shift_started")
@@ -235,6 +348,8 @@ def set_assignments(
     audit.record(
         actor, "duty.assignments_changed", shift, changes={"assignments": [before, after]}, note=reason
     )
+    if shift.rota.status == Rota.Status.PUBLISHED and before != after:
+        _publish_change(shift.rota, actor=actor, note=reason.strip())
     return shift
 
 
@@ -331,13 +446,62 @@ def check_rota(rota: Rota) -> list[Problem]:
                             pid,
                         )
                     )
-    problems.append(
-        Problem(
-            "certificate_not_checked",
-            "info",
-            _("Certificates (DUTY-12) are not checked yet: the training module is not installed."),
-        )
+    problems.extend(_certificate_problems(rota, shifts, conf))
+    return problems
+
+
+def _certificate_problems(rota: Rota, shifts: list[Shift], conf: DutySettings) -> list[Problem]:
+    """DUTY-12: each person on the rota needs a certificate (of the required kind, if one is set)
+    valid through their last shift of the month; a warning or a block as the room's setting says."""
+    severity = str(conf.certificate_check)
+    if severity == DutySettings.CertificateCheck.OFF:
+        return []
+    last: dict[int, tuple[Assignment, Shift]] = {}
+    for shift in shifts:
+        for a in shift.assignments.all():
+            last[a.person_id] = (a, shift)
+    certs = Certificate.objects.active().filter(person_id__in=last)
+    if conf.required_certificate:
+        certs = certs.filter(kind=conf.required_certificate)
+    best: dict[int, Certificate] = {}
+    for cert in certs.order_by("valid_until"):
+        best[cert.person_id] = cert  # the one valid the longest
+    kind = (
+        CertificateKind(conf.required_certificate).label
+        if conf.required_certificate
+        else _("duty certificate")
     )
+    problems = []
+    for pid, (a, shift) in sorted(last.items(), key=lambda item: item[1][0].person.username):
+        cert = best.get(pid)
+        name = _name(a.person)
+        if cert is None:
+            problems.append(
+                Problem(
+                    "certificate_missing",
+                    severity,
+                    _("%(name)s has no valid %(kind)s.") % {"name": name, "kind": kind},
+                    shift.pk,
+                    pid,
+                )
+            )
+        elif cert.valid_until < shift.date:
+            problems.append(
+                Problem(
+                    "certificate_expired",
+                    severity,
+                    _("%(name)s: %(kind)s %(number)s expires on %(date)s, before the shift %(shift)s.")
+                    % {
+                        "name": name,
+                        "kind": kind,
+                        "number": cert.number,
+                        "date": cert.valid_until.isoformat(),
+                        "shift": str(shift),
+                    },
+                    shift.pk,
+                    pid,
+                )
+            )
     return problems
 
 
@@ -1376,3 +1540,475 @@ def my_assignment_now(user: Any, now: datetime | None = None) -> Assignment | No
         .order_by("shift__starts_at")
         .first()
     )
+
+
+# --- shift swaps (DUTY-9) -----------------------------------------------------------------------
+
+SWAP_KIND = "duty.swap"
+
+
+def _name(person: Any) -> str:
+    return str(person.real_name or person.username)
+
+
+def _eligible(person: Any, room: MonitoringRoom) -> bool:
+    return bool(person.is_active and person.has_perm("duty.work") and _person_in_scope(person, room))
+
+
+def _overlaps(person: Any, shift: Shift, *, ignore: set[int]) -> Assignment | None:
+    """Another assignment of `person` overlapping `shift` (anywhere in the hospital)."""
+    return (
+        Assignment.objects.filter(
+            person=person, shift__starts_at__lt=shift.ends_at, shift__ends_at__gt=shift.starts_at
+        )
+        .exclude(pk__in=ignore)
+        .select_related("shift")
+        .first()
+    )
+
+
+def _check_swap(kind: str, assignment: Assignment, counterpart: Any, other: Assignment | None) -> None:
+    """The rules of a swap, checked when it is asked for and again when it is applied."""
+    shift = assignment.shift
+    if shift.rota.status != Rota.Status.PUBLISHED:
+        raise InvalidTransition(
+            _("This rota is a draft: the rota manager edits it directly."), code="rota_not_published"
+        )
+    for s in [shift] + ([other.shift] if other else []):
+        if s.state != Shift.State.PLANNED or s.starts_at <= timezone.now():
+            raise InvalidTransition(
+                _("%(shift)s has begun; it can no longer be swapped.") % {"shift": str(s)},
+                code="shift_started",
+            )
+    if counterpart.pk == assignment.person_id:
+        raise ValidationFailed(_("Choose another person."), code="same_person")
+    if not _eligible(counterpart, shift.room):
+        raise ValidationFailed(
+            _("%(name)s may not be on duty in this room.") % {"name": _name(counterpart)},
+            code="person_not_eligible",
+        )
+    if kind == ShiftSwap.Kind.SWAP:
+        if other is None or other.person_id != counterpart.pk:
+            raise ValidationFailed(
+                _("Choose a shift of the other person to take in exchange."), code="swap_shift_required"
+            )
+        if other.shift.room_id != shift.room_id:
+            raise ValidationFailed(_("Both shifts must be in the same room."), code="other_room")
+        if other.shift.rota.status != Rota.Status.PUBLISHED:
+            raise InvalidTransition(
+                _("This rota is a draft: the rota manager edits it directly."), code="rota_not_published"
+            )
+    ignore = {assignment.pk} | ({other.pk} if other else set())
+    clash = _overlaps(counterpart, shift, ignore=ignore)
+    if clash is not None:
+        raise ValidationFailed(
+            _("%(name)s is already on %(shift)s at that time.")
+            % {"name": _name(counterpart), "shift": str(clash.shift)},
+            code="double_booked",
+        )
+    if other is not None:
+        clash = _overlaps(assignment.person, other.shift, ignore=ignore)
+        if clash is not None:
+            raise ValidationFailed(
+                _("%(name)s is already on %(shift)s at that time.")
+                % {"name": _name(assignment.person), "shift": str(clash.shift)},
+                code="double_booked",
+            )
+
+
+def request_swap(
+    assignment: Assignment,
+    *,
+    actor: Any,
+    counterpart: Any,
+    reason: str,
+    counterpart_assignment: Assignment | None = None,
+) -> ShiftSwap:
+    """Ask to swap one's assignment of a published rota with another person's assignment, or (without
+    `counterpart_assignment`) to give it to a named substitute (DUTY-9). A leader decides it through
+    the approvals mechanism; nothing changes on the rota until then."""
+    kind = ShiftSwap.Kind.SWAP if counterpart_assignment is not None else ShiftSwap.Kind.SUBSTITUTE
+    with transaction.atomic():
+        assignment = (
+            Assignment.objects.select_for_update(of=("self",))
+            .select_related("shift__rota", "shift__room", "person")
+            .get(pk=assignment.pk)
+        )
+        if assignment.person_id != actor.pk:
+            raise PermissionRefused(_("Only the person on the shift asks to swap it."), code="not_allowed")
+        if not reason.strip():
+            raise ValidationFailed(_("Give the reason for the swap."), code="reason_required")
+        other = None
+        if counterpart_assignment is not None:
+            other = Assignment.objects.select_related("shift__rota", "shift__room").get(
+                pk=counterpart_assignment.pk
+            )
+        _check_swap(kind, assignment, counterpart, other)
+        if ShiftSwap.objects.filter(
+            Q(assignment=assignment) | Q(counterpart_assignment=assignment), status=ShiftSwap.Status.PENDING
+        ).exists():
+            raise InvalidTransition(
+                _("A swap of this shift is already waiting for a decision."), code="swap_pending"
+            )
+        swap = ShiftSwap.objects.create(
+            kind=kind,
+            requester=actor,
+            assignment=assignment,
+            counterpart=counterpart,
+            counterpart_assignment=other,
+            reason=reason.strip(),
+        )
+        shift = assignment.shift
+        if other is None:
+            title = _("Shift swap: %(shift)s to %(name)s") % {"shift": str(shift), "name": _name(counterpart)}
+        else:
+            title = _("Shift swap: %(a)s with %(name)s on %(b)s") % {
+                "a": str(shift),
+                "name": _name(counterpart),
+                "b": str(other.shift),
+            }
+        req = approvals.submit_request(
+            SWAP_KIND,
+            actor=actor,
+            title=title,
+            reason=reason,
+            subject=swap,
+            campus=shift.room.campus,
+        )
+        swap.approval = req
+        swap.save(update_fields=["approval"])
+        audit.record(
+            actor,
+            "duty.swap_requested",
+            swap,
+            changes={
+                "kind": kind,
+                "assignment": assignment.pk,
+                "counterpart": counterpart.pk,
+                "counterpart_assignment": other.pk if other else None,
+                "approval": req.pk,
+            },
+            note=reason,
+        )
+        _notify(
+            [counterpart],
+            title=title,
+            body=reason,
+            url=_url("duty:swap_list"),
+            kind="duty.swap",
+            actor=actor,
+        )
+    return swap
+
+
+def _url(name: str, *args: Any) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=args)
+
+
+def _publish_change(rota: Rota, *, actor: Any, note: str) -> RotaVersion:
+    """A new version of a published rota after an approved swap or a manager's correction with a
+    reason; the publish-time checks are not repeated (the change was checked on its own)."""
+    rota = Rota.objects.select_for_update().get(pk=rota.pk)
+    snapshot = rota_snapshot(rota)
+    rota.version += 1
+    rota.save(update_fields=["version"])
+    version = RotaVersion.objects.create(
+        rota=rota,
+        number=rota.version,
+        published_by=actor,
+        snapshot=snapshot,
+        sha256=sha256_of(snapshot),
+        warnings=[{"code": "change", "message": note}],
+    )
+    audit.record(
+        actor,
+        "duty.rota_published",
+        rota,
+        changes={"version": version.number, "sha256": version.sha256, "swap": True},
+        note=note,
+    )
+    return version
+
+
+_SWAP_STATUS = {
+    "approved": ShiftSwap.Status.APPROVED,
+    "rejected": ShiftSwap.Status.REJECTED,
+    "withdrawn": ShiftSwap.Status.WITHDRAWN,
+    "expired": ShiftSwap.Status.EXPIRED,
+}
+
+
+def on_swap_decided(req: Any) -> None:
+    """Approvals hook (inside the deciding transaction). Approved: the assignments change hands, a new
+    rota version is published and both people are told. Refused, withdrawn or expired: the rota is
+    untouched. A swap no longer possible (a shift has begun, a person is now elsewhere) refuses the
+    approval with the reason, so the leader rejects it instead."""
+    swap = (
+        ShiftSwap.objects.select_for_update(of=("self",))
+        .select_related("assignment__shift__rota", "assignment__person", "counterpart")
+        .filter(approval=req)
+        .first()
+    )
+    if swap is None or swap.status != ShiftSwap.Status.PENDING:
+        return
+    status = _SWAP_STATUS.get(req.status)
+    if status is None:
+        return
+    decider = req.steps.order_by("-level").first()
+    actor = decider.decided_by if decider else None
+    changes: dict[str, Any] = {"status": ["pending", status]}
+    if status == ShiftSwap.Status.APPROVED:
+        a = (
+            Assignment.objects.select_for_update()
+            .select_related("shift__rota", "shift__room")
+            .get(pk=swap.assignment_id)
+        )
+        b = None
+        if swap.counterpart_assignment_id:
+            b = (
+                Assignment.objects.select_for_update()
+                .select_related("shift__rota")
+                .get(pk=swap.counterpart_assignment_id)
+            )
+        if a.person_id != swap.requester_id or (b is not None and b.person_id != swap.counterpart_id):
+            raise InvalidTransition(
+                _("The rota has changed since the swap was asked for; reject it."), code="swap_stale"
+            )
+        _check_swap(swap.kind, a, swap.counterpart, b)
+        requester_id = a.person_id
+        a.person = swap.counterpart
+        a.save(update_fields=["person"])
+        if b is not None:
+            b.person_id = requester_id
+            b.save(update_fields=["person"])
+        note = _("Swap %(id)s approved") % {"id": swap.pk}
+        rotas = {a.shift.rota_id: a.shift.rota}
+        if b is not None:
+            rotas[b.shift.rota_id] = b.shift.rota
+        versions = [_publish_change(r, actor=actor, note=note) for r in rotas.values()]
+        swap.rota_versions = [[v.rota_id, v.number] for v in versions]
+        changes["rota_versions"] = swap.rota_versions
+    swap.status = status
+    swap.decided_at = req.decided_at or timezone.now()
+    swap.save(update_fields=["status", "decided_at", "rota_versions"])
+    audit.record(actor, "duty.swap_decided", swap, changes=changes, username="" if actor else "approvals")
+    if status == ShiftSwap.Status.APPROVED:
+        _notify(
+            [swap.requester, swap.counterpart],
+            title=_("Shift swap approved: %(shift)s") % {"shift": str(swap.assignment.shift)},
+            body=swap.reason,
+            url=swap.assignment.shift.rota.get_absolute_url(),
+            kind="duty.swap",
+            actor=actor,
+        )
+    elif status == ShiftSwap.Status.REJECTED:
+        _notify(
+            [swap.counterpart],
+            title=_("Shift swap rejected: %(shift)s") % {"shift": str(swap.assignment.shift)},
+            url=_url("duty:swap_list"),
+            kind="duty.swap",
+            actor=actor,
+        )
+
+
+def withdraw_swap(swap: ShiftSwap, *, actor: Any, reason: str) -> ShiftSwap:
+    """The requester withdraws a pending swap (through approvals; the hook records it)."""
+    if swap.approval is None:
+        raise InvalidTransition(_("Only a pending request can be withdrawn."), code="not_pending")
+    approvals.withdraw(swap.approval, actor=actor, reason=reason)
+    swap.refresh_from_db()
+    return swap
+
+
+# --- early leave (DUTY-9) -----------------------------------------------------------------------
+
+
+def leave_early(
+    assignment: Assignment,
+    *,
+    actor: Any,
+    substitute: Any,
+    reason: str,
+    password: str,
+    substitute_password: str,
+    otp: str = "",
+    substitute_otp: str = "",
+    now: datetime | None = None,
+) -> EarlyLeave:
+    """Leave the post before the end of the shift (DUTY-9). Needs a named substitute who comes to the
+    centre's workstation, signs in there (re-entering their password) and takes over the shift's
+    open items by electronic signature after the leaver has signed: a full handover in person. The
+    substitute takes the leaver's post on the shift. Without it the leaver cannot end duty early."""
+    with approvals.signature_failures_audited(actor, assignment), transaction.atomic():
+        now = now or timezone.now()
+        assignment = (
+            Assignment.objects.select_for_update(of=("self",))
+            .select_related("shift__room", "person")
+            .get(pk=assignment.pk)
+        )
+        shift = assignment.shift
+        if assignment.person_id != actor.pk:
+            raise PermissionRefused(_("Only the person ends their own duty."), code="not_allowed")
+        if not assignment.signed_in_at or assignment.ended_at:
+            raise InvalidTransition(_("You are not on duty on this shift."), code="not_on_duty")
+        if shift.state != Shift.State.ON_DUTY or now >= shift.ends_at:
+            raise InvalidTransition(
+                _("The shift is over: end your duty through the handover."), code="not_early"
+            )
+        if not reason.strip():
+            raise ValidationFailed(_("Give the reason for leaving early."), code="reason_required")
+        if substitute is None:
+            raise ValidationFailed(
+                _("Leaving before the end of the shift needs a named substitute."),
+                code="substitute_required",
+            )
+        if substitute.pk == actor.pk or not _eligible(substitute, shift.room):
+            raise ValidationFailed(
+                _("%(name)s may not be on duty in this room.") % {"name": _name(substitute)},
+                code="person_not_eligible",
+            )
+        if Assignment.objects.filter(shift=shift, person=substitute).exists():
+            raise ValidationFailed(
+                _("%(name)s is already on this shift and cannot also take your post.")
+                % {"name": _name(substitute)},
+                code="substitute_on_shift",
+            )
+        if _overlaps(substitute, shift, ignore=set()) is not None:
+            raise ValidationFailed(
+                _("%(name)s is on another shift at this time.") % {"name": _name(substitute)},
+                code="double_booked",
+            )
+        if not substitute_password:
+            raise ValidationFailed(
+                _("The substitute must be present and sign in at this workstation before you leave."),
+                code="substitute_not_signed_in",
+            )
+        items = [
+            {"id": e.pk, "category": e.category, "description": e.description[:200]}
+            for e in shift.entries.filter(is_open=True, closed_at__isnull=True).order_by("occurred_at")
+        ]
+        done, required = inspection_counts(shift)
+        content = {
+            "shift": shift.pk,
+            "post": assignment.post,
+            "leaver": actor.pk,
+            "substitute": substitute.pk,
+            "open_items": items,
+            "inspections": [done, required],
+            "reason": reason.strip(),
+        }
+        leaver_sig = approvals.sign(
+            actor, password=password, otp=otp, meaning="handed_over", target=shift, content=content
+        )
+        sub_sig = approvals.sign(
+            substitute,
+            password=substitute_password,
+            otp=substitute_otp,
+            meaning="received",
+            target=shift,
+            content=content,
+        )
+        sub = Assignment.objects.create(
+            shift=shift, person=substitute, post=assignment.post, signed_in_at=now
+        )
+        assignment.ended_at = now
+        assignment.save(update_fields=["ended_at"])
+        leave = EarlyLeave.objects.create(
+            leaver=assignment,
+            substitute=sub,
+            reason=reason.strip(),
+            left_at=now,
+            leaver_signature=leaver_sig,
+            substitute_signature=sub_sig,
+            open_items=items,
+        )
+        audit.record(
+            actor,
+            "duty.left_early",
+            leave,
+            changes={"shift": shift.pk, "substitute": substitute.pk, "open_items": len(items)},
+            note=reason,
+        )
+        audit.record(substitute, "duty.signed_in", sub, changes={"substitute_for": assignment.pk})
+        _notify(
+            supervisors(shift.room),
+            title=_("%(name)s left the post early; %(sub)s took over")
+            % {"name": _name(actor), "sub": _name(substitute)},
+            body=reason,
+            url=shift.get_absolute_url(),
+            kind="duty.early_leave",
+            actor=actor,
+        )
+        return leave
+
+
+# --- certificates (DUTY-12) ---------------------------------------------------------------------
+
+
+def people_visible_to(actor: Any) -> QuerySet[User]:
+    """People whose records the actor may keep: those of the actor's campuses (or everybody)."""
+    campuses = visible_campus_ids(actor)
+    people = User.objects.filter(is_active=True)
+    if campuses is not None:
+        people = people.filter(campuses__in=campuses)
+    return people.distinct().order_by("username")
+
+
+@transaction.atomic
+def add_certificate(
+    person: Any,
+    *,
+    actor: Any,
+    kind: str,
+    number: str,
+    valid_until: date,
+    issued_by: str = "",
+) -> Certificate:
+    """Register a person's certificate (DUTY-12). Not one's own; not already expired; one active
+    entry per kind and number."""
+    number = (number or "").strip()
+    if kind not in CertificateKind.values:
+        raise ValidationFailed(_("Unknown kind of certificate."), code="unknown_kind")
+    if not number:
+        raise ValidationFailed(_("Give the certificate number."), code="number_required")
+    if person.pk == actor.pk:
+        raise DomainError(_("You cannot register your own certificate."), code="own_certificate")
+    if not people_visible_to(actor).filter(pk=person.pk).exists():
+        raise PermissionRefused(_("This person is outside your scope."), code="out_of_scope")
+    if valid_until < timezone.localdate():
+        raise ValidationFailed(_("This certificate has already expired."), code="already_expired")
+    if Certificate.objects.active().filter(kind=kind, number=number).exists():
+        raise ValidationFailed(
+            _("A certificate with this number is already registered."), code="duplicate_certificate"
+        )
+    cert = Certificate.objects.create(
+        person=person,
+        kind=kind,
+        number=number,
+        issued_by=issued_by.strip(),
+        valid_until=valid_until,
+        recorded_by=actor,
+    )
+    audit.record(
+        actor,
+        "duty.certificate_added",
+        cert,
+        changes={"person": person.pk, "kind": kind, "number": number, "valid_until": valid_until},
+    )
+    return cert
+
+
+@transaction.atomic
+def void_certificate(cert: Certificate, *, actor: Any, reason: str) -> Certificate:
+    """Void a certificate entry (entered wrongly, revoked); it stays in the register, struck through."""
+    cert = Certificate.objects.select_for_update().get(pk=cert.pk)
+    if cert.voided_at:
+        raise InvalidTransition(_("Already voided."), code="already_voided")
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for voiding."), code="reason_required")
+    cert.voided_at, cert.void_reason = timezone.now(), reason.strip()[:300]
+    cert.save(update_fields=["voided_at", "void_reason"])
+    audit.record(actor, "duty.certificate_voided", cert, note=reason)
+    return cert

@@ -27,6 +27,7 @@ from .filters import filter_entries
 from .models import (
     Absence,
     Assignment,
+    Certificate,
     EntryTemplate,
     Handover,
     HandoverItem,
@@ -34,6 +35,7 @@ from .models import (
     Post,
     Rota,
     Shift,
+    ShiftSwap,
     Violation,
 )
 
@@ -138,7 +140,12 @@ def _rota_grid(rota: Rota) -> dict[str, Any]:
 @permission_required(VIEW, raise_exception=True)
 def rota_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rota = get_object_or_404(Rota.objects.visible_to(request.user).select_related("room"), pk=pk)
-    context = {"rota": rota, **_rota_grid(rota), "versions": rota.versions.select_related("published_by")}
+    context = {
+        "rota": rota,
+        **_rota_grid(rota),
+        "versions": rota.versions.select_related("published_by"),
+        "pending_swaps": ShiftSwap.objects.filter(assignment__shift__rota=rota).pending().count(),
+    }
     if request.user.has_perm(MANAGE):
         context["problems"] = services.check_rota(rota)
         context["publish_form"] = forms.PublishForm()
@@ -161,6 +168,36 @@ def rota_publish(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Version %(n)s published.") % {"n": version.number})
     return redirect(rota)
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def rota_copy_next(request: HttpRequest, pk: int) -> HttpResponse:
+    """Copy this rota's pattern into next month's draft (same weekday four weeks earlier)."""
+    rota = get_object_or_404(Rota.objects.visible_to(request.user).select_related("room"), pk=pk)
+    next_month = (rota.month + timedelta(days=32)).replace(day=1)
+    try:
+        new = services.copy_previous_month(rota.room, next_month, actor=request.user)
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect(rota)
+    messages.success(request, _("Next month's draft has been made from this rota; check it and publish it."))
+    return redirect(new)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def rota_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rota laid out for A4 landscape: people × days with shift codes, counts, signature lines."""
+    rota = get_object_or_404(Rota.objects.visible_to(request.user).select_related("room"), pk=pk)
+    context = {
+        "rota": rota,
+        **_rota_grid(rota),
+        "version": rota.versions.order_by("-number").first(),
+        "templates": rota.room.shift_templates.filter(is_active=True),
+    }
+    return render(request, "duty/rota_print.html", context)
 
 
 @login_required
@@ -709,3 +746,218 @@ def violation_void(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             _error(request, exc)
     return redirect("duty:violation_list")
+
+
+# --- shift swaps and early leave (DUTY-9) -------------------------------------------------------
+
+
+def _swap_form(request: HttpRequest, data: Any = None) -> forms.SwapForm:
+    now = timezone.now()
+    upcoming = Assignment.objects.visible_to(request.user).filter(
+        shift__state=Shift.State.PLANNED, shift__starts_at__gt=now, shift__rota__status=Rota.Status.PUBLISHED
+    )
+    mine = upcoming.filter(person=request.user).select_related("shift__template", "person")
+    rooms = MonitoringRoom.objects.filter(
+        pk__in=Assignment.objects.filter(person=request.user).values("shift__room")
+    )
+    people = (
+        User.objects.filter(is_active=True, role_rows__role="operator", rooms__in=rooms)
+        .exclude(pk=request.user.pk)
+        .distinct()
+        .order_by("username")
+    )
+    theirs = (
+        upcoming.filter(shift__room__in=rooms)
+        .exclude(person=request.user)
+        .select_related("shift__template", "person")
+        .order_by("shift__starts_at", "post")
+    )
+    return forms.SwapForm(data, mine=mine, people=people, theirs=theirs)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def swap_list(request: HttpRequest) -> HttpResponse:
+    """换班申请: the swaps in scope (optionally of one rota), and the form to ask for one."""
+    swaps = ShiftSwap.objects.visible_to(request.user).select_related(
+        "requester",
+        "counterpart",
+        "assignment__shift__template",
+        "counterpart_assignment__shift__template",
+        "approval",
+    )
+    rota = None
+    rota_id = request.GET.get("rota", "")
+    if rota_id.isdigit():
+        rota = get_object_or_404(Rota.objects.visible_to(request.user), pk=rota_id)
+        swaps = swaps.filter(assignment__shift__rota=rota)
+    form = _swap_form(request) if request.user.has_perm(WORK) else None
+    return render(
+        request,
+        "duty/swap_list.html",
+        {"swaps": swaps[:200], "form": form, "rota": rota, "withdraw_form": forms.ReasonForm()},
+    )
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+def swap_create(request: HttpRequest) -> HttpResponse:
+    form = _swap_form(request, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.request_swap(
+                d["assignment"],
+                actor=request.user,
+                counterpart=d["counterpart"],
+                counterpart_assignment=d["counterpart_assignment"],
+                reason=d["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The swap has been sent to a leader for approval."))
+            return redirect("duty:swap_list")
+    return render(request, "duty/swap_form.html", {"form": form})
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+@require_POST
+def swap_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    swap = get_object_or_404(ShiftSwap.objects.visible_to(request.user).select_related("approval"), pk=pk)
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect("duty:swap_list")
+    try:
+        services.withdraw_swap(swap, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The swap has been withdrawn."))
+    return redirect("duty:swap_list")
+
+
+@login_required
+@permission_required(WORK, raise_exception=True)
+def leave_early(request: HttpRequest, pk: int) -> HttpResponse:
+    """Leave before the end of the shift with a substitute who signs in here (DUTY-9)."""
+    a = get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related("shift__room", "shift__template"), pk=pk
+    )
+    people = (
+        User.objects.filter(
+            is_active=True, role_rows__role__in=["operator", "director", "deputy"], rooms=a.shift.room
+        )
+        .exclude(pk__in=a.shift.assignments.values("person"))
+        .distinct()
+        .order_by("username")
+    )
+    form = forms.EarlyLeaveForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.leave_early(
+                a,
+                actor=request.user,
+                substitute=d["substitute"],
+                reason=d["reason"],
+                password=d["password"],
+                otp=d["otp"],
+                substitute_password=d["substitute_password"],
+                substitute_otp=d["substitute_otp"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("You have left the post; the substitute is on duty."))
+            return redirect(a.shift)
+    return render(request, "duty/leave_early.html", {"assignment": a, "shift": a.shift, "form": form})
+
+
+# --- duty settings ------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def settings_list(request: HttpRequest) -> HttpResponse:
+    rooms = MonitoringRoom.objects.visible_to(request.user).filter(is_active=True).select_related("campus")
+    return render(
+        request, "duty/settings_list.html", {"rooms": [(r, services.settings_for(r)) for r in rooms]}
+    )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def settings_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The director edits the room's duty rules through ``update_settings`` (errors in Chinese)."""
+    room = get_object_or_404(MonitoringRoom.objects.visible_to(request.user), pk=pk)
+    current = services.settings_for(room)
+    names = list(forms.SettingsForm.base_fields)
+    form = forms.SettingsForm(request.POST or None, initial={n: getattr(current, n) for n in names})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(room, actor=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            fields = exc.details.get("fields", {})
+            for name, message in fields.items():
+                form.add_error(name if name in form.fields else None, message)
+            if not fields:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The duty settings of %(room)s are saved.") % {"room": room.name})
+            return redirect("duty:settings_list")
+    return render(request, "duty/settings_form.html", {"room": room, "form": form})
+
+
+# --- certificates (DUTY-12) ---------------------------------------------------------------------
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def certificate_list(request: HttpRequest) -> HttpResponse:
+    """The certificate register: add and void (director, deputy); expired and soon expiring marked."""
+    people = services.people_visible_to(request.user).filter(role_rows__role="operator").distinct()
+    form = forms.CertificateForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.add_certificate(
+                d["person"],
+                actor=request.user,
+                kind=d["kind"],
+                number=d["number"],
+                valid_until=d["valid_until"],
+                issued_by=d["issued_by"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Certificate registered."))
+            return redirect("duty:certificate_list")
+    today = timezone.localdate()
+    certs = Certificate.objects.visible_to(request.user).select_related("person", "recorded_by")
+    return render(
+        request,
+        "duty/certificate_list.html",
+        {"certs": certs[:500], "form": form, "today": today, "soon": today + timedelta(days=30)},
+    )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+@require_POST
+def certificate_void(request: HttpRequest, pk: int) -> HttpResponse:
+    cert = get_object_or_404(Certificate.objects.visible_to(request.user), pk=pk)
+    form = forms.ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for voiding."))
+        return redirect("duty:certificate_list")
+    try:
+        services.void_certificate(cert, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("Certificate voided."))
+    return redirect("duty:certificate_list")

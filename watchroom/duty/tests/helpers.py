@@ -19,11 +19,24 @@ def at(day: int, hour: int, minute: int = 0, month: int = 3) -> dt.datetime:
     return dt.datetime(2026, month, day, hour, minute, tzinfo=SH)
 
 
-def operators(room: Any, n: int = 4) -> list[Any]:
-    return [
+def operators(room: Any, n: int = 4, *, certified: bool = True) -> list[Any]:
+    """Operators of the room; with a security training certificate valid to the end of 2027."""
+    from watchroom.duty.models import Certificate
+
+    people = [
         make_user(f"op{i}", "operator", campuses=[room.campus], rooms=[room], real_name=f"值班员{i}")
         for i in range(1, n + 1)
     ]
+    if certified:
+        for p in people:
+            Certificate.objects.create(
+                person=p,
+                kind="security_training",
+                number=f"AF-{p.username}",
+                valid_until=dt.date(2027, 12, 31),
+                recorded_by=p,  # set-up only; the app registers through add_certificate
+            )
+    return people
 
 
 def rota(room: Any, actor: Any, people: list[Any]) -> Any:

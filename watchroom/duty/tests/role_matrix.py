@@ -34,6 +34,7 @@ def _world(w: Any) -> dict[str, Any]:
         LogEntry,
         Rota,
         Shift,
+        ShiftSwap,
         ShiftTemplate,
         Violation,
     )
@@ -79,7 +80,25 @@ def _world(w: Any) -> dict[str, Any]:
         description="x",
         recorded_by=w.users["director"],
     )
+    swap = ShiftSwap.objects.create(
+        kind="substitute",
+        requester=w.users["operator"],
+        assignment=a,
+        counterpart=w.users["deputy"],
+        reason="x",
+    )
+    from watchroom.duty.models import Certificate
+
+    cert = Certificate.objects.create(
+        person=w.users["operator"],
+        kind="security_training",
+        number="AF-1",
+        valid_until=dt.date(2030, 1, 1),
+        recorded_by=w.users["director"],
+    )
     w.extra["duty"] = {
+        "cert": cert,
+        "swap": swap,
         "rota": rota,
         "shift": s1,
         "assignment": a,
@@ -102,6 +121,8 @@ CASES = [
     Case("duty:rota_generate", expect=_s(MANAGERS, 302), method="post", data={}),
     Case("duty:rota_detail", expect=_s(VIEWERS, 200), outsider=404, args=obj("rota")),
     Case("duty:rota_publish", expect=_s(MANAGERS, 302), method="post", args=obj("rota")),
+    Case("duty:rota_copy_next", expect=_s(MANAGERS, 302), method="post", args=obj("rota")),
+    Case("duty:rota_print", expect=_s(VIEWERS, 200), outsider=404, args=obj("rota")),
     Case("duty:rota_export", expect=_s(VIEWERS, 200), outsider=404, args=obj("rota")),
     Case("duty:shift_detail", expect=_s(VIEWERS, 200), outsider=404, args=obj("shift")),
     Case("duty:shift_edit", expect=_s(MANAGERS, 200), args=obj("shift")),
@@ -131,6 +152,29 @@ CASES = [
         args=obj("violation"),
         data={"reason": "误记"},
     ),
+    Case("duty:certificate_list", expect=_s(MANAGERS, 200)),
+    Case("duty:certificate_list", expect=_s(MANAGERS, 200), method="post", data={}, label="invalid"),
+    Case(
+        "duty:certificate_void",
+        expect=_s(MANAGERS, 302),
+        method="post",
+        args=obj("cert"),
+        data={"reason": "录入错误"},
+    ),
+    Case("duty:settings_list", expect=_s(MANAGERS, 200)),
+    Case("duty:settings_edit", expect=_s(MANAGERS, 200), args=lambda w: [w.room_a.pk]),
+    Case(
+        "duty:settings_edit",
+        expect=_s(MANAGERS, 200),
+        method="post",
+        args=lambda w: [w.room_a.pk],
+        data={"min_staffing": 0},
+        label="invalid",
+    ),
+    Case("duty:swap_list", expect=_s(VIEWERS, 200)),
+    Case("duty:swap_create", expect=_s(WORKERS, 200)),
+    Case("duty:swap_withdraw", expect=_s(WORKERS, 302), outsider=404, method="post", args=obj("swap")),
+    Case("duty:leave_early", expect=_s(WORKERS, 200), outsider=404, args=obj("assignment")),
     # API
     Case("duty-rota-list", expect=_s(VIEWERS, 200)),
     Case("duty-rota-detail", expect=_s(VIEWERS, 200), outsider=404, args=obj("rota")),
@@ -163,4 +207,34 @@ CASES = [
         args=obj("handover"),
     ),
     Case("duty-handover-sign", expect=_s(WORKERS, 400), outsider=404, method="post", args=obj("handover")),
+    Case("duty-swap-list", expect=_s(VIEWERS, 200)),
+    Case("duty-swap-list", expect=_s(WORKERS, 400), method="post", data={}, label="create"),
+    Case("duty-swap-detail", expect=_s(VIEWERS, 200), outsider=404, args=obj("swap")),
+    Case(
+        "duty-swap-withdraw",
+        expect={"director": 409, "deputy": 409, "operator": 409},
+        outsider=404,
+        method="post",
+        args=obj("swap"),
+    ),
+    Case("duty-rota-copy-next", expect=_s(MANAGERS, 201), method="post", args=obj("rota")),
+    Case("duty-settings-detail", expect=_s(VIEWERS, 200), outsider=404, args=lambda w: [w.room_a.pk]),
+    Case(
+        "duty-settings-detail",
+        expect=_s(MANAGERS, 400),
+        method="patch",
+        args=lambda w: [w.room_a.pk],
+        data={"min_staffing": 0},
+        label="invalid",
+    ),
+    Case("duty-certificate-list", expect=_s(MANAGERS, 200)),
+    Case("duty-certificate-list", expect=_s(MANAGERS, 400), method="post", data={}, label="create"),
+    Case("duty-certificate-detail", expect=_s(MANAGERS, 200), args=obj("cert")),
+    Case(
+        "duty-certificate-void",
+        expect=_s(MANAGERS, 200),
+        method="post",
+        args=obj("cert"),
+        data={"reason": "录入错误"},
+    ),
 ]

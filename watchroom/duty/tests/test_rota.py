@@ -26,7 +26,7 @@ def test_it_generates_night_shifts_across_midnight(room_a: Any, director: Any) -
 def test_it_publishes_a_clean_rota_as_a_version(room_a: Any, director: Any) -> None:
     r = rota(room_a, director, operators(room_a))
     codes = {p.code for p in services.check_rota(r)}
-    assert codes == {"certificate_not_checked"}
+    assert codes == set()
     v = services.publish_rota(r, actor=director)
     r.refresh_from_db()
     assert (r.status, r.version, v.number, len(v.sha256)) == (Rota.Status.PUBLISHED, 1, 1, 64)
@@ -83,6 +83,15 @@ def test_it_needs_a_reason_to_change_a_published_rota(room_a: Any, director: Any
             assignments=[(ops[0], Post.OPERATOR), (ops[1], Post.RECORDER)],
         )
     assert exc.value.code == "reason_required"
+    # with a reason the change is made and published as a new version
+    services.set_assignments(
+        shift(room_a, 9, "D"),
+        actor=director,
+        assignments=[(ops[2], Post.OPERATOR), (ops[3], Post.RECORDER)],
+        reason="临时调整",
+    )
+    r.refresh_from_db()
+    assert r.version == 2 and r.versions.get(number=2).warnings == [{"code": "change", "message": "临时调整"}]
 
 
 @pytest.mark.django_db
