@@ -54,6 +54,7 @@ PERMISSIONS: dict[str, Any] = {  # code -> lazy translated label
     "equipment.verify": _("Verify repaired faults"),
     "equipment.change_request": _("File change requests for camera views and settings"),
     "equipment.kpi": _("See equipment KPIs"),
+    "equipment.oversee": _("Keep the required-coverage list; void recorded unapproved changes"),
     # duty (issue 3)
     "duty.view": _("See rotas, shifts, duty logs and inspections"),
     "duty.work": _("Work a shift: sign in, write the duty log, inspect, hand over"),
@@ -123,6 +124,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _APPROVER
         | _OVERSIGHT
         | {
+            "equipment.oversee",
             "accounts.view_roles",
             "regulations.manage",
             "duty.signoff",
@@ -135,6 +137,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _APPROVER
         | _CENTRE_LEAD
         | {"sites.manage", "sites.view_credentials", "accounts.view_roles", "regulations.manage"}
+        | {"equipment.oversee"}
     ),
     Role.DEPUTY: frozenset(_APPROVER | _CENTRE_LEAD | {"sites.manage", "sites.view_credentials"}),
     Role.OPERATOR: frozenset(_BUSINESS_VIEW | _OPERATOR),

@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from rest_framework import mixins, serializers, status, viewsets
+from django.http import FileResponse
+from django.urls import reverse
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
@@ -15,10 +17,20 @@ from rest_framework.response import Response
 
 from watchroom.api.permissions import RolePermission
 from watchroom.sites.api import ScopedRelatedField
-from watchroom.sites.models import Area, Camera, Campus, Recorder
+from watchroom.sites.models import Area, AreaType, Camera, Campus, Recorder
 
 from . import filters, services, spreadsheet
-from .models import ChangeKind, ChangeRequest, Device, Fault, MaintenancePlan, WorkOrder
+from .models import (
+    ChangeKind,
+    ChangeRequest,
+    ChangeViolation,
+    CoverageRule,
+    Device,
+    DeviceFile,
+    Fault,
+    MaintenancePlan,
+    WorkOrder,
+)
 
 
 class DeviceSerializer(serializers.ModelSerializer):
@@ -92,6 +104,15 @@ class DeviceViewSet(
 
     def get_queryset(self) -> models.QuerySet:
         return super().get_queryset().order_by("campus_id", "device_type", "name", "id")
+
+    def paginate_queryset(self, queryset: models.QuerySet) -> list[Any] | None:
+        """Page the ids (ORDER BY and OFFSET over the covering `equipment_device_order_idx`), then read
+        only that page's rows; deep pages no longer read every skipped row (bench/equipment_bench.py)."""
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        if ids is None:
+            return None
+        rows = Device.objects.in_bulk(list(ids))
+        return [rows[pk] for pk in ids]
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         serializer.instance = services.create_device(actor=self.request.user, **serializer.validated_data)
@@ -415,7 +436,219 @@ class ChangeRequestViewSet(
         )
 
 
+class DeviceFileSerializer(serializers.ModelSerializer):
+    device = ScopedRelatedField(Device, allow_null=True, required=False)
+    work_order = ScopedRelatedField(WorkOrder, allow_null=True, required=False)
+    file = serializers.FileField(write_only=True)
+    content_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeviceFile
+        fields = [
+            "id",
+            "device",
+            "work_order",
+            "campus",
+            "kind",
+            "caption",
+            "file",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "voided_at",
+            "void_reason",
+            "content_url",
+        ]
+        read_only_fields = [
+            "campus",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "uploaded_by",
+            "uploaded_at",
+            "voided_at",
+            "void_reason",
+        ]
+
+    def get_content_url(self, obj: DeviceFile) -> str:
+        return reverse("equipment:file_content", args=[obj.pk])
+
+
+class DeviceFileViewSet(_Scoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
+    """Photos and documents of devices and work orders (EQP-1, EQP-4). Upload to a device needs
+    `equipment.manage`, to a work order `equipment.work` or `equipment.manage`; `content` returns the
+    file and audits the read; `void` needs `equipment.manage`."""
+
+    model = DeviceFile
+    serializer_class = DeviceFileSerializer
+    filterset_class = filters.DeviceFileFilter
+    parser_classes = [MultiPartParser, FormParser]
+    action_permissions = {"void": "equipment.manage"}
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().select_related("uploaded_by")
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        data = serializer.validated_data
+        user = self.request.user
+        if data.get("work_order") is not None and data.get("device") is None:
+            allowed = user.has_perm("equipment.work") or user.has_perm("equipment.manage")
+        else:
+            allowed = user.has_perm("equipment.manage")
+        if not allowed:
+            raise exceptions.PermissionDenied()
+        serializer.instance = services.attach_file(
+            actor=user,
+            upload=data["file"],
+            device=data.get("device"),
+            work_order=data.get("work_order"),
+            caption=data.get("caption", ""),
+        )
+
+    @action(detail=True, methods=["get"])
+    def content(self, request: Request, pk: Any = None) -> FileResponse:
+        item = self.get_object()
+        response = FileResponse(
+            services.read_file(item, actor=request.user),
+            as_attachment=True,
+            filename=item.original_name,
+            content_type=item.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @action(
+        detail=True,
+        methods=["post"],
+        serializer_class=ReasonSerializer,
+        parser_classes=[JSONParser, FormParser],
+    )
+    def void(self, request: Request, pk: Any = None) -> Response:
+        item = self.get_object()
+        form = ReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        item = services.void_file(item, actor=request.user, reason=form.validated_data["reason"])
+        return Response(DeviceFileSerializer(item).data)
+
+
+class ViolationSerializer(serializers.ModelSerializer):
+    camera = ScopedRelatedField(Camera)
+    kind = serializers.ChoiceField(choices=ChangeKind.choices, required=False, allow_blank=True, default="")
+    detected_by = serializers.CharField(max_length=50, required=False, default="manual")
+
+    class Meta:
+        model = ChangeViolation
+        fields = [
+            "id",
+            "camera",
+            "campus",
+            "kind",
+            "detected_by",
+            "detail",
+            "recorded_by",
+            "detected_at",
+            "voided_at",
+            "voided_by",
+            "void_reason",
+        ]
+        read_only_fields = ["campus", "recorded_by", "detected_at", "voided_at", "voided_by", "void_reason"]
+
+
+class ViolationViewSet(_Scoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
+    """Unapproved changes (EQP-6): list with the page's filters; record one found by hand
+    (`equipment.report_fault`); void with a reason (`equipment.oversee`)."""
+
+    model = ChangeViolation
+    serializer_class = ViolationSerializer
+    filterset_class = filters.ViolationFilter
+    write_permission = "equipment.report_fault"
+    action_permissions = {"void": "equipment.oversee"}
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.record_unapproved_change(
+            data["camera"],
+            actor=self.request.user,
+            detected_by=data.get("detected_by") or "manual",
+            detail=data["detail"],
+            kind=data.get("kind", ""),
+        )
+
+    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
+    def void(self, request: Request, pk: Any = None) -> Response:
+        violation = self.get_object()
+        form = ReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        violation = services.void_unapproved_change(
+            violation, actor=request.user, reason=form.validated_data["reason"]
+        )
+        return Response(ViolationSerializer(violation).data)
+
+
+class CoverageRuleSerializer(serializers.ModelSerializer):
+    campus = ScopedRelatedField(Campus, allow_null=True, required=False)
+    area = ScopedRelatedField(Area, allow_null=True, required=False)
+    area_type = serializers.ChoiceField(
+        choices=AreaType.choices, required=False, allow_blank=True, default=""
+    )
+
+    class Meta:
+        model = CoverageRule
+        fields = [
+            "id",
+            "scope",
+            "campus",
+            "area",
+            "area_type",
+            "note",
+            "is_active",
+            "created_by",
+            "created_at",
+            "ended_at",
+            "end_reason",
+        ]
+        read_only_fields = ["is_active", "created_by", "created_at", "ended_at", "end_reason"]
+        validators: list[Any] = []
+
+
+class CoverageRuleViewSet(_Scoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin):
+    """The stored required-coverage list (EQP-8): read with `equipment.view`, add and end lines with
+    `equipment.oversee`."""
+
+    model = CoverageRule
+    serializer_class = CoverageRuleSerializer
+    write_permission = "equipment.oversee"
+
+    def perform_create(self, serializer: serializers.Serializer) -> None:
+        data = serializer.validated_data
+        serializer.instance = services.add_coverage_rule(
+            actor=self.request.user,
+            scope=data["scope"],
+            campus=data.get("campus"),
+            area=data.get("area"),
+            area_type=data.get("area_type", ""),
+            note=data.get("note", ""),
+        )
+
+    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
+    def end(self, request: Request, pk: Any = None) -> Response:
+        rule = self.get_object()
+        form = ReasonSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        rule = services.end_coverage_rule(rule, actor=request.user, reason=form.validated_data["reason"])
+        return Response(CoverageRuleSerializer(rule).data)
+
+
 def register(router: Any) -> None:
+    router.register("equipment/files", DeviceFileViewSet, basename="equipment-file")
+    router.register("equipment/violations", ViolationViewSet, basename="equipment-violation")
+    router.register("equipment/coverage-rules", CoverageRuleViewSet, basename="equipment-coverage-rule")
     router.register("equipment/devices", DeviceViewSet, basename="equipment-device")
     router.register("equipment/faults", FaultViewSet, basename="equipment-fault")
     router.register("equipment/plans", PlanViewSet, basename="equipment-plan")

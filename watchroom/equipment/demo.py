@@ -22,7 +22,7 @@ from watchroom.audit import services as audit
 from watchroom.sites.models import Area, Camera, Campus, Recorder
 
 from . import services
-from .models import Device, DeviceType, Fault, FaultTransition, MaintenancePlan, WorkOrder
+from .models import CoverageRule, Device, DeviceType, Fault, FaultTransition, MaintenancePlan, WorkOrder
 
 VENDORS = ["海康威视", "大华", "宇视", "华为", "天地伟业"]
 EXTRAS = [  # (type, per campus, name, vendor list, model)
@@ -58,10 +58,32 @@ def seed(stdout: Any) -> None:
     _plans(actor)
     _history(actor, rng)
     _open_faults(rng)
+    _coverage(actor)
     stdout.write(
         f"equipment: {Device.objects.count()} devices, {Fault.objects.count()} faults, "
-        f"{WorkOrder.objects.count()} work orders\n"
+        f"{WorkOrder.objects.count()} work orders, {CoverageRule.objects.count()} required-coverage lines\n"
     )
+
+
+def _coverage(actor: Any) -> None:
+    """The requirements' list (every key area and the EQP-8 area types), plus the rooms holding
+    valuable equipment or cash (server rooms, cashiers) by name, and one change found by hand."""
+    if not services.seed_requirement_coverage(actor=actor):
+        return
+    director = _user("director") or actor
+    for area in Area.objects.filter(is_active=True, area_type__in=["server_room", "cashier"]).exclude(
+        privacy_class="prohibited"
+    )[:6]:
+        services.add_coverage_rule(actor=director, scope="area", area=area, note="贵重设备/收费现金")
+    camera = Camera.objects.exclude(status="retired").order_by("number").first()
+    if camera is not None and not camera.change_violations.exists():
+        services.record_unapproved_change(
+            camera,
+            actor=_user("operator") or actor,
+            detected_by="巡查",
+            kind="field_of_view",
+            detail="夜班巡查发现镜头被转向墙面，无对应变更申请",
+        )
 
 
 def _ledger(actor: Any, rng: random.Random) -> None:

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from watchroom.accounts.models import User
 from watchroom.sites.forms import ImportForm
-from watchroom.sites.models import Area, Camera, Campus
+from watchroom.sites.models import Area, AreaType, Camera, Campus
 
-from .models import ChangeKind, Device, DeviceType, Fault, MaintenancePlan, SlaSetting
+from .models import ChangeKind, CoverageRule, Device, DeviceType, Fault, MaintenancePlan, SlaSetting
 
 __all__ = ["ImportForm"]
 
@@ -212,4 +212,59 @@ class SlaForm(forms.Form):
             self.fields[value] = forms.IntegerField(
                 label=label, min_value=1, max_value=720, initial=current.get(value, 24)
             )
+        _style(self)
+
+
+class FileUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("File (JPEG, PNG or PDF, at most 10 MB)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
+    )
+    caption = forms.CharField(label=_("Caption"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, photos_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["caption"].widget.attrs["placeholder"] = _("Caption")
+        if photos_only:
+            self.fields["file"].label = _("Photo (JPEG or PNG, at most 10 MB)")
+            self.fields["file"].widget.attrs["accept"] = ".jpg,.jpeg,.png"
+        _style(self)
+
+
+class CoverageRuleForm(forms.Form):
+    scope = forms.ChoiceField(label=_("What must be covered"), choices=CoverageRule.Scope.choices)
+    campus = forms.ModelChoiceField(
+        label=_("Campus"),
+        queryset=Campus.objects.none(),
+        required=False,
+        empty_label=_("Every campus"),
+    )
+    area_type = forms.ChoiceField(
+        label=_("Area type"), choices=[("", "—"), *AreaType.choices], required=False
+    )
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False)
+    note = forms.CharField(label=_("Why"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campus"].queryset = Campus.objects.visible_to(user)
+        self.fields["area"].queryset = (
+            Area.objects.visible_to(user)
+            .filter(is_active=True)
+            .select_related("campus")
+            .order_by("campus", "code")
+        )
+        _style(self)
+
+
+class ViolationForm(forms.Form):
+    camera = forms.ModelChoiceField(label=_("Camera"), queryset=Camera.objects.none())
+    kind = forms.ChoiceField(label=_("Change found"), choices=ChangeKind.choices)
+    how_found = forms.CharField(label=_("How it was found"), max_length=50)
+    detail = forms.CharField(label=_("Detail"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["camera"].queryset = Camera.objects.visible_to(user).order_by("number")
+        self.fields["how_found"].widget.attrs["placeholder"] = _("e.g. patrol, video review")
         _style(self)

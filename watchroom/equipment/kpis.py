@@ -12,24 +12,9 @@ from typing import Any
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.utils import timezone
 
-from watchroom.sites.models import Area, AreaType, Camera, DeviceStatus, PrivacyClass
+from watchroom.sites.models import Area, Camera, DeviceStatus, PrivacyClass
 
-from .models import Device, DeviceType, Fault, WorkOrder
-
-# Area types that must be covered by cameras (EQP-8), besides every key area.
-REQUIRED_AREA_TYPES = {
-    AreaType.WARD,
-    AreaType.OPERATING_ROOM,
-    AreaType.PHARMACY,
-    AreaType.STORES,
-    AreaType.ENTRANCE,
-    AreaType.CAR_PARK,
-    AreaType.LIFT,
-    AreaType.CORRIDOR,
-    AreaType.EMERGENCY,
-    AreaType.OUTPATIENT,
-    AreaType.PUBLIC,
-}
+from .models import CoverageRule, Device, DeviceType, Fault, WorkOrder
 
 
 def _bars(pairs: list[tuple[Any, int | float]]) -> list[dict[str, Any]]:
@@ -99,7 +84,9 @@ def equipment_kpis(user: Any, *, days: int = 365) -> dict[str, Any]:
 
 
 def coverage(user: Any) -> dict[str, Any]:
-    """Areas that must be covered and their in-service cameras; gaps; cameras in prohibited areas."""
+    """The coverage register against the stored required-coverage list (EQP-8): every active area in
+    scope with its in-service cameras, the lines requiring it, gaps (required and no camera) and
+    cameras in areas where cameras are prohibited (a prohibited area is never required)."""
     counts = dict(
         Camera.objects.visible_to(user)
         .exclude(status=DeviceStatus.RETIRED)
@@ -107,20 +94,21 @@ def coverage(user: Any) -> dict[str, Any]:
         .annotate(n=Count("pk"))
         .values_list("area", "n")
     )
+    rules = list(CoverageRule.objects.active().select_related("area"))
     rows = []
     for area in Area.objects.visible_to(user).filter(is_active=True).select_related("campus", "building"):
         n = counts.get(area.pk, 0)
-        required = area.privacy_class != PrivacyClass.PROHIBITED and (
-            area.key_area or area.area_type in REQUIRED_AREA_TYPES
-        )
-        prohibited = area.privacy_class == PrivacyClass.PROHIBITED and n > 0
+        matching = [rule for rule in rules if rule.matches(area)]
+        is_prohibited = area.privacy_class == PrivacyClass.PROHIBITED
+        required = bool(matching) and not is_prohibited
         rows.append(
             {
                 "area": area,
                 "cameras": n,
                 "required": required,
+                "rules": matching,
                 "gap": required and n == 0,
-                "prohibited": prohibited,
+                "prohibited": is_prohibited and n > 0,
             }
         )
     required_rows = [r for r in rows if r["required"]]
@@ -135,6 +123,7 @@ def coverage(user: Any) -> dict[str, Any]:
                 r["area"].code,
             ),
         ),
+        "rule_count": len(rules),
         "required": len(required_rows),
         "covered": sum(1 for r in required_rows if not r["gap"]),
         "gaps": [r for r in rows if r["gap"]],

@@ -13,6 +13,7 @@ work orders voided, change requests withdrawn through approvals.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -21,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from watchroom.sites.models import DeviceStatus
+from watchroom.sites.models import AreaType, DeviceStatus
 
 from . import querysets
 
@@ -38,6 +39,13 @@ class DeviceType(models.TextChoices):
     PANIC_BUTTON = "panic_button", _("Panic button")
     ACCESS_CONTROL = "access_control", _("Access-control unit")
     OTHER = "other", _("Other")
+
+
+_STATUS_BADGE: dict[str, str] = {
+    DeviceStatus.IN_SERVICE.value: "bg-success",
+    DeviceStatus.FAULT.value: "bg-danger",
+    DeviceStatus.UNDER_REPAIR.value: "bg-warning text-dark",
+}
 
 
 class Device(models.Model):
@@ -113,6 +121,11 @@ class Device(models.Model):
         indexes = [
             # the ledger list: scoped by campus, filtered by type and status
             models.Index(fields=["campus", "device_type", "status"], name="equipment_device_list_idx"),
+            # the ledger list's order (campus, type, name, id): the first page is read from the index
+            # instead of sorting every device in scope (bench/equipment_bench.py)
+            models.Index(fields=["campus", "device_type", "name", "id"], name="equipment_device_order_idx"),
+            # out of warranty (ledger filter, KPIs): a range on the index, not a read of every row
+            models.Index(fields=["campus", "warranty_until"], name="equipment_device_warranty_idx"),
             # KPIs by vendor
             models.Index(fields=["vendor"], name="equipment_device_vendor_idx"),
         ]
@@ -126,6 +139,11 @@ class Device(models.Model):
     @property
     def out_of_warranty(self) -> bool:
         return self.warranty_until is not None and self.warranty_until < timezone.localdate()
+
+    @property
+    def status_badge(self) -> str:
+        """Bootstrap classes of the status badge (the ledger list renders it per row, so no include)."""
+        return _STATUS_BADGE.get(self.status, "bg-secondary")
 
 
 class DeviceStatusChange(models.Model):
@@ -588,6 +606,17 @@ class ChangeViolation(models.Model):
         verbose_name=_("recorded by"),
     )
     detected_at = models.DateTimeField(_("detected at"), default=timezone.now)
+    kind = models.CharField(_("change found"), max_length=20, choices=ChangeKind.choices, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("reason voided"), max_length=300, blank=True)
 
     objects = querysets.CampusScoped.as_manager()
 
@@ -595,6 +624,185 @@ class ChangeViolation(models.Model):
         verbose_name = _("unapproved change")
         verbose_name_plural = _("unapproved changes")
         ordering = ["-detected_at", "-id"]
+        indexes = [
+            # the violation list: per campus, newest first
+            models.Index(fields=["campus", "detected_at"], name="equipment_violation_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.camera.number} {self.detected_at:%Y-%m-%d}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+
+def _file_path(instance: DeviceFile, filename: str) -> str:
+    now = timezone.now()
+    return f"equipment/{now:%Y/%m}/{filename}"
+
+
+class DeviceFile(models.Model):
+    """A photo or document of a device (EQP-1) or a photo of a work-order record (EQP-4).
+
+    JPEG, PNG or PDF checked by content (approvals' `prepare_attachment`), at most 10 MB, stored under
+    MEDIA_ROOT in the data directory (outside the web root) and read only through
+    `equipment:file_content`, which checks the scope and audits every read. Voided, never deleted."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        DOCUMENT = "document", _("Document")
+
+    campus = models.ForeignKey(
+        "sites.Campus", on_delete=models.PROTECT, related_name="+", verbose_name=_("campus")
+    )
+    device = models.ForeignKey(
+        Device,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("device"),
+    )
+    work_order = models.ForeignKey(
+        WorkOrder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("work order"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=_file_path, max_length=300)
+    original_name = models.CharField(_("original name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=50)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voided by"),
+    )
+    void_reason = models.CharField(_("reason voided"), max_length=300, blank=True)
+
+    objects = querysets.CampusScoped.as_manager()
+
+    class Meta:
+        verbose_name = _("device file")
+        verbose_name_plural = _("device files")
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(device__isnull=False) & Q(work_order__isnull=True))
+                | (Q(device__isnull=True) & Q(work_order__isnull=False)),
+                name="equipment_file_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""), name="equipment_file_void_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.original_name
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class CoverageRule(models.Model):
+    """One line of the stored required-coverage list (EQP-8): an area, every area of a type, or every
+    key area — on one campus or on all — must be covered by at least one camera. Areas where cameras
+    are prohibited are never required; a camera found there is flagged. Lines are ended with a
+    reason, never deleted."""
+
+    class Scope(models.TextChoices):
+        AREA = "area", _("This area")
+        AREA_TYPE = "area_type", _("Every area of this type")
+        KEY_AREAS = "key_areas", _("Every key area")
+
+    scope = models.CharField(_("what must be covered"), max_length=10, choices=Scope.choices)
+    campus = models.ForeignKey(
+        "sites.Campus",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("campus"),
+        help_text=_("Empty: every campus."),
+    )
+    area = models.ForeignKey(
+        "sites.Area",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("area"),
+    )
+    area_type = models.CharField(_("area type"), max_length=20, choices=AreaType.choices, blank=True)
+    note = models.CharField(_("why"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    created_at = models.DateTimeField(_("added"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    end_reason = models.CharField(_("reason ended"), max_length=300, blank=True)
+
+    objects = querysets.CoverageRuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("required coverage")
+        verbose_name_plural = _("required coverage")
+        ordering = ["scope", "area_type", "campus_id", "area_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(scope="area") & Q(area__isnull=False) & Q(area_type=""))
+                | (Q(scope="area_type") & Q(area__isnull=True) & ~Q(area_type=""))
+                | (Q(scope="key_areas") & Q(area__isnull=True) & Q(area_type="")),
+                name="equipment_coverage_rule_shape",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=True) | ~Q(end_reason=""), name="equipment_coverage_rule_end_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.scope == self.Scope.AREA and self.area is not None:
+            return self.area.name
+        if self.scope == self.Scope.AREA_TYPE:
+            return self.get_area_type_display()
+        return str(self.Scope(self.scope).label)
+
+    def matches(self, area: Any) -> bool:
+        """Whether this line requires `area` to be covered (ignoring its privacy class)."""
+        if not self.is_active:
+            return False
+        if self.scope == self.Scope.AREA:
+            return self.area_id == area.pk
+        if self.campus_id is not None and self.campus_id != area.campus_id:
+            return False
+        if self.scope == self.Scope.AREA_TYPE:
+            return area.area_type == self.area_type
+        return bool(area.key_area)

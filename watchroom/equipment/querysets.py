@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from watchroom.sites.querysets import visible_campus_ids
@@ -45,3 +46,17 @@ class WorkOrderQuerySet(CampusScoped):
 
     def overdue(self, today: date | None = None) -> models.QuerySet:
         return self.open().filter(due_date__lt=today or timezone.localdate())
+
+
+class CoverageRuleQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> models.QuerySet:
+        """Lines for every campus, plus those of the user's campuses (or their areas)."""
+        campuses = visible_campus_ids(user)
+        if campuses is None:
+            return self
+        return self.filter(
+            Q(campus__isnull=True, area__isnull=True) | Q(campus__in=campuses) | Q(area__campus__in=campuses)
+        )
+
+    def active(self) -> models.QuerySet:
+        return self.filter(is_active=True)

@@ -13,12 +13,14 @@ Each service runs in one transaction, locks what it transitions and writes its a
 from __future__ import annotations
 
 import calendar
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -29,14 +31,16 @@ from watchroom.approvals import services as approvals
 from watchroom.approvals.models import ApprovalRequest, Signature
 from watchroom.audit import services as audit
 from watchroom.lib.errors import InvalidTransition, SeparationOfDuties, ValidationFailed
-from watchroom.sites.models import Camera, Campus, DeviceStatus, Recorder
+from watchroom.sites.models import Area, AreaType, Camera, Campus, DeviceStatus, PrivacyClass, Recorder
 
 from .models import (
     DEFAULT_SLA_HOURS,
     ChangeKind,
     ChangeRequest,
     ChangeViolation,
+    CoverageRule,
     Device,
+    DeviceFile,
     DeviceStatusChange,
     DeviceType,
     Fault,
@@ -137,6 +141,16 @@ def add_months(day: date, months: int) -> date:
 
 
 def _check_device(device: Device) -> None:
+    _check_device_in_memory(device)
+    if device.serial and Device.objects.filter(serial=device.serial).exclude(pk=device.pk).exists():
+        raise ValidationFailed(
+            _("Serial number %(serial)s is already in the ledger.") % {"serial": device.serial},
+            code="serial_taken",
+        )
+
+
+def _check_device_in_memory(device: Device) -> None:
+    """The device's rules that need no query (its related objects are already loaded)."""
     if device.camera_id and device.device_type != DeviceType.CAMERA:
         raise ValidationFailed(_("Only a camera device links to a camera."), code="camera_link_type")
     if device.recorder_id and device.device_type != DeviceType.RECORDER:
@@ -149,11 +163,6 @@ def _check_device(device: Device) -> None:
         raise ValidationFailed(_("The recorder is on another campus."), code="recorder_other_campus")
     device.serial = (device.serial or "").strip()
     device.mac = (device.mac or "").strip().upper().replace("-", ":")
-    if device.serial and Device.objects.filter(serial=device.serial).exclude(pk=device.pk).exists():
-        raise ValidationFailed(
-            _("Serial number %(serial)s is already in the ledger.") % {"serial": device.serial},
-            code="serial_taken",
-        )
     if device.installed_on and device.commissioned_on and device.commissioned_on < device.installed_on:
         raise ValidationFailed(_("Commissioning cannot precede installation."), code="dates_order")
 
@@ -304,27 +313,83 @@ class ImportResult:
     serials: list[str] = field(default_factory=list)
 
 
+IMPORT_BATCH = 500
+_FK_FIELDS = ["campus", "area", "camera", "recorder", "serial"]
+
+
+def _clean_fields(device: Device) -> None:
+    """Field validation (choices, lengths, IP) without the per-row queries of `full_clean`: the
+    foreign keys come resolved from `spreadsheet.validate_devices` and the database constraints
+    (serial, one device per camera/recorder) stay the last word."""
+    try:
+        device.clean_fields(exclude=_FK_FIELDS)
+    except ValidationError as exc:
+        errors = {key: [str(m) for m in msgs] for key, msgs in exc.message_dict.items()}
+        text = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
+        raise ValidationFailed(text, code="invalid", details={"errors": errors}) from None
+
+
+def _assign(device: Device, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if name not in DEVICE_FIELDS:
+            raise ValidationFailed(_("Unknown field: %(field)s") % {"field": name}, code="unknown_field")
+        setattr(device, name, value)
+
+
 @transaction.atomic
 def import_devices(rows: Iterable[dict[str, Any]], *, actor: Any, file_name: str = "") -> ImportResult:
     """Create or update devices by serial number, all or nothing (EQP-1). `rows` come validated from
-    `spreadsheet.validate_devices`; a rule broken here still rolls every row back. One audit event per
-    changed device plus a summary `equipment.devices_imported`."""
+    `spreadsheet.validate_devices` (serials unique in the file, references resolved in the user's
+    scope); a rule broken here still rolls every row back. One audit event per created or changed
+    device plus a summary `equipment.devices_imported`; unchanged rows write nothing.
+
+    Built for the hospital's whole ledger at once: existing devices are read in one query, new ones
+    inserted in batches, and no row costs a query of its own except a changed one's UPDATE
+    (10,000 rows: see docs/benchmarks.md)."""
     result = ImportResult()
     rows = list(rows)
-    existing = {d.serial: d for d in Device.objects.filter(serial__in=[r["serial"] for r in rows])}
+    serials = [r.get("serial", "") for r in rows]
+    existing = {d.serial: d for d in Device.objects.select_for_update().filter(serial__in=serials)}
+    now = timezone.now()
+    new_devices: list[Device] = []
     for values in rows:
-        device = existing.get(values["serial"])
+        serial = values.get("serial", "")
+        device = existing.get(serial) if serial else None
         if device is None:
-            create_device(actor=actor, **values)
-            result.created += 1
+            device = Device(created_at=now, updated_at=now)
+            _assign(device, values)
+            _check_device_in_memory(device)
+            _clean_fields(device)
+            new_devices.append(device)
         else:
+            if device.status == DeviceStatus.RETIRED:
+                raise InvalidTransition(_("A retired device cannot be edited."), code="retired")
             before = audit.snapshot(device, DEVICE_FIELDS)
-            device = update_device(device, actor=actor, **values)
-            if before == audit.snapshot(device, DEVICE_FIELDS):
+            _assign(device, values)
+            _check_device_in_memory(device)
+            changes = audit.diff(before, audit.snapshot(device, DEVICE_FIELDS))
+            if not changes:
                 result.unchanged += 1
             else:
+                device.updated_at = now
+                _clean_fields(device)
+                _save(device, update_fields=[*changes, "updated_at"])
+                audit.record(actor, "equipment.device_updated", device, changes=changes)
                 result.updated += 1
-        result.serials.append(values["serial"])
+        result.serials.append(serial)
+    try:
+        with transaction.atomic():
+            Device.objects.bulk_create(new_devices, batch_size=IMPORT_BATCH)
+    except IntegrityError:
+        raise ValidationFailed(_("The record conflicts with an existing one."), code="conflict") from None
+    for device in new_devices:
+        audit.record(
+            actor,
+            "equipment.device_created",
+            device,
+            changes=audit.diff({}, audit.snapshot(device, DEVICE_FIELDS)),
+        )
+    result.created = len(new_devices)
     audit.record(
         actor,
         "equipment.devices_imported",
@@ -985,22 +1050,28 @@ def implement_change(cr: ChangeRequest, *, actor: Any, note: str = "") -> Change
 
 
 @transaction.atomic
-def record_unapproved_change(camera: Camera, *, actor: Any, detected_by: str, detail: str) -> ChangeViolation:
-    """A change found without approval (e.g. the camera-health scene-change check): a recorded
-    violation (EQP-6), the director, deputy and security head told at once."""
+def record_unapproved_change(
+    camera: Camera, *, actor: Any, detected_by: str, detail: str, kind: str = ""
+) -> ChangeViolation:
+    """A change found without approval (e.g. the camera-health scene-change check, or by hand on the
+    violations page): a recorded violation (EQP-6), the director, deputy and security head told at
+    once. `kind` (optional) says what changed (a `ChangeKind`)."""
     detail = _require(detail, _("Describe the change."))
+    if kind and kind not in ChangeKind.values:
+        raise ValidationFailed(_("Unknown change."), code="unknown_change")
     violation = ChangeViolation.objects.create(
         camera=camera,
         campus_id=camera.area.campus_id,
         detected_by=(detected_by or "manual")[:50],
         detail=detail,
+        kind=kind,
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     audit.record(
         actor,
         "equipment.unapproved_change",
         violation,
-        changes={"camera": camera.pk, "detected_by": violation.detected_by},
+        changes={"camera": camera.pk, "detected_by": violation.detected_by, "kind": kind},
         outcome="failure",
         note=detail,
     )
@@ -1008,8 +1079,237 @@ def record_unapproved_change(camera: Camera, *, actor: Any, detected_by: str, de
         _people(["director", "deputy"], violation.campus_id) + _people(["security_head"]),
         title=_("Unapproved change of camera %(number)s") % {"number": camera.number},
         body=detail,
-        url="/equipment/changes/",
+        url="/equipment/violations/",
         kind="equipment.unapproved_change",
         actor=actor,
     )
     return violation
+
+
+@transaction.atomic
+def void_unapproved_change(violation: ChangeViolation, *, actor: Any, reason: str) -> ChangeViolation:
+    """Void a recorded violation that proves wrong (e.g. the change was approved after all); the row
+    stays, marked void with who, when and why. Audited `equipment.unapproved_change_voided`."""
+    reason = _require(reason)
+    violation = ChangeViolation.objects.select_for_update().get(pk=violation.pk)
+    if violation.voided_at is not None:
+        raise InvalidTransition(_("This record is already void."), code="already_void")
+    violation.voided_at = timezone.now()
+    violation.voided_by = actor
+    violation.void_reason = reason[:300]
+    violation.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit.record(
+        actor,
+        "equipment.unapproved_change_voided",
+        violation,
+        changes={"voided": [False, True]},
+        note=reason,
+    )
+    return violation
+
+
+# --- photos and documents ----------------------------------------------------------------------
+
+
+def _store_file(prepared: Any) -> str:
+    path = f"equipment/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{prepared.extension}"
+    return default_storage.save(path, prepared.file)
+
+
+def attach_file(
+    *,
+    actor: Any,
+    upload: Any,
+    device: Device | None = None,
+    work_order: WorkOrder | None = None,
+    caption: str = "",
+) -> DeviceFile:
+    """Attach a photo or document to a device (EQP-1) or a photo to a work-order record (EQP-4).
+
+    The upload is checked by content (JPEG, PNG or PDF; at most 10 MB) and hashed before any database
+    work, stored under the data directory, then recorded with its audit event `equipment.file_attached`.
+    Work orders take photos only, and not once voided; a retired device takes no new files."""
+    if (device is None) == (work_order is None):
+        raise ValidationFailed(_("Attach the file to one device or one work order."), code="owner_required")
+    prepared = approvals.prepare_attachment(upload)
+    kind = DeviceFile.Kind.PHOTO if prepared.content_type.startswith("image/") else DeviceFile.Kind.DOCUMENT
+    if work_order is not None and kind != DeviceFile.Kind.PHOTO:
+        raise ValidationFailed(_("Work-order records take photos (JPEG or PNG)."), code="photo_required")
+    stored = _store_file(prepared)
+    try:
+        with transaction.atomic():
+            if device is not None:
+                owner_device = Device.objects.select_for_update().get(pk=device.pk)
+                if owner_device.status == DeviceStatus.RETIRED:
+                    raise InvalidTransition(_("A retired device cannot be edited."), code="retired")
+                campus_id = owner_device.campus_id
+            else:
+                assert work_order is not None
+                wo = WorkOrder.objects.select_for_update().get(pk=work_order.pk)
+                if wo.status == WorkOrder.Status.VOID:
+                    raise InvalidTransition(_("This work order is void."), code="work_order_void")
+                if wo.assignee_id != actor.pk and not actor.has_perm("equipment.manage"):
+                    raise SeparationOfDuties(
+                        _("Only the designated person adds photos to this work order."), code="not_assignee"
+                    )
+                campus_id = wo.campus_id
+            item = DeviceFile.objects.create(
+                campus_id=campus_id,
+                device=device,
+                work_order=work_order,
+                kind=kind,
+                caption=(caption or "").strip()[:200],
+                file=stored,
+                original_name=prepared.original_name,
+                sha256=prepared.sha256,
+                size=prepared.size,
+                content_type=prepared.content_type,
+                uploaded_by=actor,
+            )
+            audit.record(
+                actor,
+                "equipment.file_attached",
+                item,
+                changes={
+                    "device": device.pk if device is not None else None,
+                    "work_order": work_order.pk if work_order is not None else None,
+                    "kind": kind,
+                    "sha256": prepared.sha256,
+                    "size": prepared.size,
+                    "name": prepared.original_name,
+                },
+            )
+    except Exception:
+        default_storage.delete(stored)  # nothing was recorded: no orphan file stays behind
+        raise
+    return item
+
+
+@transaction.atomic
+def void_file(item: DeviceFile, *, actor: Any, reason: str) -> DeviceFile:
+    """Void a photo or document (wrong device, unreadable…); the file and row stay. Audited."""
+    reason = _require(reason)
+    item = DeviceFile.objects.select_for_update().get(pk=item.pk)
+    if item.voided_at is not None:
+        raise InvalidTransition(_("This record is already void."), code="already_void")
+    item.voided_at = timezone.now()
+    item.voided_by = actor
+    item.void_reason = reason[:300]
+    item.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    audit.record(actor, "equipment.file_voided", item, changes={"voided": [False, True]}, note=reason)
+    return item
+
+
+def read_file(item: DeviceFile, *, actor: Any) -> Any:
+    """Open a stored file for reading and audit the read (`equipment.file_read`)."""
+    audit.record_read(actor, "equipment.file_read", item, note=f"sha256={item.sha256}")
+    return default_storage.open(item.file.name, "rb")
+
+
+# --- required coverage (EQP-8) -----------------------------------------------------------------
+
+# The area types the requirements name (EQP-8: public areas, wards, operating rooms, pharmacy, stores,
+# entrances, car parks, lifts, corridors, emergency and outpatient departments); the demo stores them.
+REQUIREMENT_AREA_TYPES = [
+    AreaType.PUBLIC,
+    AreaType.WARD,
+    AreaType.OPERATING_ROOM,
+    AreaType.PHARMACY,
+    AreaType.STORES,
+    AreaType.ENTRANCE,
+    AreaType.CAR_PARK,
+    AreaType.LIFT,
+    AreaType.CORRIDOR,
+    AreaType.EMERGENCY,
+    AreaType.OUTPATIENT,
+]
+
+
+@transaction.atomic
+def add_coverage_rule(
+    *,
+    actor: Any,
+    scope: str,
+    campus: Campus | None = None,
+    area: Area | None = None,
+    area_type: str = "",
+    note: str = "",
+) -> CoverageRule:
+    """Add a line to the required-coverage list (EQP-8); audited `equipment.coverage_rule_added`.
+    The same active line twice is refused."""
+    if scope not in CoverageRule.Scope.values:
+        raise ValidationFailed(_("Choose what must be covered."), code="unknown_scope")
+    area_type = area_type or ""
+    if scope == CoverageRule.Scope.AREA:
+        if area is None:
+            raise ValidationFailed(_("Choose the area."), code="area_required")
+        if area.privacy_class == PrivacyClass.PROHIBITED:
+            raise ValidationFailed(
+                _("Cameras are prohibited in %(area)s; it cannot be required.") % {"area": area.name},
+                code="area_prohibited",
+            )
+        campus, area_type = None, ""
+    elif scope == CoverageRule.Scope.AREA_TYPE:
+        if area_type not in AreaType.values:
+            raise ValidationFailed(_("Choose the area type."), code="area_type_required")
+        area = None
+    else:
+        area, area_type = None, ""
+    duplicate = CoverageRule.objects.filter(
+        is_active=True, scope=scope, campus=campus, area=area, area_type=area_type
+    )
+    if duplicate.exists():
+        raise ValidationFailed(_("This line is already on the list."), code="duplicate")
+    rule = CoverageRule.objects.create(
+        scope=scope,
+        campus=campus,
+        area=area,
+        area_type=area_type,
+        note=(note or "").strip()[:300],
+        created_by=actor,
+    )
+    audit.record(
+        actor,
+        "equipment.coverage_rule_added",
+        rule,
+        changes={
+            "scope": scope,
+            "campus": campus.pk if campus else None,
+            "area": area.pk if area else None,
+            "area_type": area_type,
+        },
+        note=rule.note,
+    )
+    return rule
+
+
+@transaction.atomic
+def end_coverage_rule(rule: CoverageRule, *, actor: Any, reason: str) -> CoverageRule:
+    """Take a line off the required-coverage list; the row stays with who, when and why."""
+    reason = _require(reason)
+    rule = CoverageRule.objects.select_for_update().get(pk=rule.pk)
+    if not rule.is_active:
+        raise InvalidTransition(_("This line is no longer on the list."), code="already_ended")
+    rule.is_active = False
+    rule.ended_at = timezone.now()
+    rule.ended_by = actor
+    rule.end_reason = reason[:300]
+    rule.save(update_fields=["is_active", "ended_at", "ended_by", "end_reason"])
+    audit.record(
+        actor, "equipment.coverage_rule_ended", rule, changes={"is_active": [True, False]}, note=reason
+    )
+    return rule
+
+
+def seed_requirement_coverage(*, actor: Any) -> int:
+    """Store the requirements' list (every key area plus the EQP-8 area types, all campuses) when no
+    line exists yet; returns the number of lines added."""
+    if CoverageRule.objects.exists():
+        return 0
+    n = 0
+    add_coverage_rule(actor=actor, scope=CoverageRule.Scope.KEY_AREAS, note="EQP-8")
+    n += 1
+    for area_type in REQUIREMENT_AREA_TYPES:
+        add_coverage_rule(actor=actor, scope=CoverageRule.Scope.AREA_TYPE, area_type=area_type, note="EQP-8")
+        n += 1
+    return n

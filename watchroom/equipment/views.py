@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,20 +23,32 @@ from watchroom.lib.errors import DomainError
 from watchroom.sites.models import Camera, Recorder
 
 from . import kpis, services, spreadsheet
-from .filters import ChangeRequestFilter, DeviceFilter, FaultFilter, WorkOrderFilter
+from .filters import ChangeRequestFilter, DeviceFilter, FaultFilter, ViolationFilter, WorkOrderFilter
 from .forms import (
     ChangeRequestForm,
+    CoverageRuleForm,
     DeviceForm,
     FaultReportForm,
+    FileUploadForm,
     ImportForm,
     NoteForm,
     PlanForm,
     RequiredNoteForm,
     RetireForm,
     SlaForm,
+    ViolationForm,
     WorkOrderCompleteForm,
 )
-from .models import ChangeRequest, ChangeViolation, Device, Fault, MaintenancePlan, WorkOrder
+from .models import (
+    ChangeRequest,
+    ChangeViolation,
+    CoverageRule,
+    Device,
+    DeviceFile,
+    Fault,
+    MaintenancePlan,
+    WorkOrder,
+)
 
 VIEW = "equipment.view"
 MANAGE = "equipment.manage"
@@ -51,16 +63,33 @@ def _query(request: HttpRequest) -> str:
 # --- devices -----------------------------------------------------------------------------------
 
 
+def _device_page(qs: Any, number: Any, *, search: bool) -> Any:
+    """One page of the ledger in two steps: the page's ids (ORDER BY and OFFSET walk the covering
+    index `equipment_device_order_idx`, no row reads), then those rows. A substring search must read
+    every device in scope anyway, so it does that once for the count and the page, not twice.
+    Measured in bench/equipment_bench.py (docs/benchmarks.md)."""
+    ids_qs = qs.values_list("pk", flat=True)
+    paginator = Paginator(list(ids_qs) if search else ids_qs, 50)
+    page = paginator.get_page(number)
+    pks = list(page.object_list)
+    rows = (
+        Device.objects.filter(pk__in=pks)
+        # the campus by prefetch, not a join (a join made SQLite sort every device in scope)
+        .select_related("area")
+        .prefetch_related("campus")
+        .in_bulk()
+    )
+    page.object_list = [rows[pk] for pk in pks]
+    return page
+
+
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def device_list(request: HttpRequest) -> HttpResponse:
-    qs = (
-        Device.objects.visible_to(request.user)
-        .select_related("campus", "area")
-        .order_by("campus_id", "device_type", "name", "id")
-    )
+    qs = Device.objects.visible_to(request.user).order_by("campus_id", "device_type", "name", "id")
     f = DeviceFilter(request.GET or None, queryset=qs, request=request)
-    page = Paginator(f.qs, 100).get_page(request.GET.get("page"))
+    search = bool(f.is_bound and f.form.is_valid() and (f.form.cleaned_data.get("q") or "").strip())
+    page = _device_page(f.qs, request.GET.get("page"), search=search)
     return render(
         request,
         "equipment/device_list.html",
@@ -87,6 +116,8 @@ def device_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "work_orders": device.work_orders.all().order_by("-due_date")[:20],
             "history": history,
             "retire_form": RetireForm(),
+            "files": device.files.select_related("uploaded_by", "voided_by"),
+            "upload_form": FileUploadForm(),
         },
     )
 
@@ -443,7 +474,13 @@ def workorder_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "equipment/workorder_detail.html",
-        {"wo": wo, "signatures": Signature.for_object(wo), "void_form": RetireForm()},
+        {
+            "wo": wo,
+            "signatures": Signature.for_object(wo),
+            "void_form": RetireForm(),
+            "files": wo.files.select_related("uploaded_by", "voided_by"),
+            "upload_form": FileUploadForm(photos_only=True),
+        },
     )
 
 
@@ -495,7 +532,11 @@ def change_list(request: HttpRequest) -> HttpResponse:
     qs = ChangeRequest.objects.visible_to(request.user).select_related("camera", "requested_by", "approval")
     f = ChangeRequestFilter(request.GET or None, queryset=qs, request=request)
     page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
-    violations = ChangeViolation.objects.visible_to(request.user).select_related("camera")[:50]
+    violations = (
+        ChangeViolation.objects.visible_to(request.user)
+        .filter(voided_at__isnull=True)
+        .select_related("camera")[:20]
+    )
     return render(
         request,
         "equipment/change_list.html",
@@ -574,3 +615,205 @@ def kpi(request: HttpRequest) -> HttpResponse:
     except ValueError:
         days = 365
     return render(request, "equipment/kpi.html", {"k": kpis.equipment_kpis(request.user, days=days)})
+
+
+# --- photos and documents ----------------------------------------------------------------------
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def device_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    device = get_object_or_404(Device.objects.visible_to(request.user), pk=pk)
+    form = FileUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file."))
+        return redirect(device)
+    try:
+        services.attach_file(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            device=device,
+            caption=form.cleaned_data["caption"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("File added."))
+    return redirect(device)
+
+
+@require_POST
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def workorder_file_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    if not (request.user.has_perm("equipment.work") or request.user.has_perm(MANAGE)):
+        raise PermissionDenied
+    wo = get_object_or_404(WorkOrder.objects.visible_to(request.user), pk=pk)
+    form = FileUploadForm(request.POST, request.FILES, photos_only=True)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file."))
+        return redirect(wo)
+    try:
+        services.attach_file(
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            work_order=wo,
+            caption=form.cleaned_data["caption"],
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Photo added."))
+    return redirect(wo)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def file_content(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored file, after the scope check; every read is audited (`equipment.file_read`).
+    Images open in the browser, PDFs download."""
+    item = get_object_or_404(DeviceFile.objects.visible_to(request.user), pk=pk)
+    response = FileResponse(
+        services.read_file(item, actor=request.user),
+        as_attachment=not item.is_image,
+        filename=item.original_name,
+        content_type=item.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def file_void(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(DeviceFile.objects.visible_to(request.user), pk=pk)
+    owner = item.device if item.device_id else item.work_order
+    form = RetireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect(owner)
+    try:
+        services.void_file(item, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect(owner)
+
+
+# --- required coverage (EQP-8) -----------------------------------------------------------------
+
+
+@login_required
+@permission_required("equipment.oversee", raise_exception=True)
+def coverage_rules(request: HttpRequest) -> HttpResponse:
+    """The stored required-coverage list: add a line (POST) or see every line, ended ones too."""
+    form = CoverageRuleForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_coverage_rule(
+                actor=request.user,
+                scope=data["scope"],
+                campus=data["campus"],
+                area=data["area"],
+                area_type=data["area_type"],
+                note=data["note"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Line added to the required-coverage list."))
+            return redirect("equipment:coverage_rules")
+    rules = CoverageRule.objects.visible_to(request.user).select_related(
+        "campus", "area", "area__campus", "created_by", "ended_by"
+    )
+    return render(
+        request,
+        "equipment/coverage_rules.html",
+        {"form": form, "rules": rules, "end_form": RetireForm()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@login_required
+@permission_required("equipment.oversee", raise_exception=True)
+def coverage_rule_end(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(CoverageRule.objects.visible_to(request.user), pk=pk)
+    form = RetireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect("equipment:coverage_rules")
+    try:
+        services.end_coverage_rule(rule, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("equipment:coverage_rules")
+
+
+# --- unapproved changes (violations) -----------------------------------------------------------
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def violation_list(request: HttpRequest) -> HttpResponse:
+    qs = ChangeViolation.objects.visible_to(request.user).select_related(
+        "camera", "campus", "recorded_by", "voided_by"
+    )
+    f = ViolationFilter(request.GET or None, queryset=qs, request=request)
+    page = Paginator(f.qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "equipment/violation_list.html",
+        {
+            "filter": f,
+            "page": page,
+            "count": page.paginator.count,
+            "query": _query(request),
+            "void_form": RetireForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("equipment.report_fault", raise_exception=True)
+def violation_create(request: HttpRequest) -> HttpResponse:
+    """Record an unapproved change found by hand (EQP-6) through `record_unapproved_change`."""
+    form = ViolationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_unapproved_change(
+                data["camera"],
+                actor=request.user,
+                detected_by=data["how_found"],
+                detail=data["detail"],
+                kind=data["kind"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Unapproved change recorded; the director has been told."))
+            return redirect("equipment:violation_list")
+    return render(
+        request, "equipment/violation_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+@login_required
+@permission_required("equipment.oversee", raise_exception=True)
+def violation_void(request: HttpRequest, pk: int) -> HttpResponse:
+    violation = get_object_or_404(ChangeViolation.objects.visible_to(request.user), pk=pk)
+    form = RetireForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason."))
+        return redirect("equipment:violation_list")
+    try:
+        services.void_unapproved_change(violation, actor=request.user, reason=form.cleaned_data["reason"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("equipment:violation_list")

@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from watchroom.accounts.services import system_user
 from watchroom.accounts.tests.factories import PASSWORD
 from watchroom.equipment import services
@@ -17,6 +20,9 @@ MANAGERS = ("director", "deputy", "engineer")
 REPORTERS = ("director", "deputy", "operator", "engineer")
 VERIFIERS = ("director", "deputy", "operator")
 KPI = ("leader", "secchief", "director", "deputy", "engineer", "auditor")
+OVERSEERS = ("secchief", "director")
+WORKERS = ("director", "deputy", "engineer")  # equipment.work or equipment.manage
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def only(people: tuple[str, ...], status: int = 200) -> dict[str, int]:
@@ -85,6 +91,32 @@ def change_a(w: Any) -> list[Any]:
     return [cr.pk]
 
 
+def file_a(w: Any) -> list[Any]:
+    item = services.attach_file(
+        actor=system_user(), upload=ContentFile(PNG, name="p.png"), device=_device(w), caption="照片"
+    )
+    return [item.pk]
+
+
+def violation_a(w: Any) -> list[Any]:
+    v = services.record_unapproved_change(
+        w.camera_a, actor=system_user(), detected_by="巡查", detail="视角被转动", kind="field_of_view"
+    )
+    return [v.pk]
+
+
+def rule_a(w: Any) -> list[Any]:
+    if "coverage_rule" not in w.extra:  # one line per world: a second identical line is refused
+        w.extra["coverage_rule"] = services.add_coverage_rule(
+            actor=system_user(), scope="area_type", area_type="lift", campus=w.campus_a
+        )
+    return [w.extra["coverage_rule"].pk]
+
+
+def upload(w: Any) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("p.png", PNG), "caption": "照片"}
+
+
 COMPLETE = {
     "results": [{"item": "电池电压", "ok": True}, {"item": "放电测试", "ok": True}],
     "password": PASSWORD,
@@ -138,8 +170,27 @@ CASES = [
     Case("equipment:change_detail", expect=only(VIEWERS), outsider=404, args=change_a),
     Case("equipment:change_create", expect=only(REPORTERS)),
     Case("equipment:change_implement", method="post", expect=only(MANAGERS, 302), args=change_a),
+    # photos and documents
+    Case(
+        "equipment:device_file_upload", method="post", expect=only(MANAGERS, 302), args=device_a, data=upload
+    ),
+    Case("equipment:workorder_file_upload", method="post", expect=only(WORKERS, 302), args=wo_a, data=upload),
+    Case("equipment:file_content", expect=only(VIEWERS), outsider=404, args=file_a),
+    Case("equipment:file_void", method="post", expect=only(MANAGERS, 302), args=file_a, data=REASON),
+    # unapproved changes
+    Case("equipment:violation_list", expect=only(VIEWERS)),
+    Case("equipment:violation_create", expect=only(REPORTERS)),
+    Case(
+        "equipment:violation_void",
+        method="post",
+        expect=only(OVERSEERS, 302),
+        args=violation_a,
+        data=REASON,
+    ),
     # coverage and KPIs
     Case("equipment:coverage", expect=only(VIEWERS)),
+    Case("equipment:coverage_rules", expect=only(OVERSEERS)),
+    Case("equipment:coverage_rule_end", method="post", expect=only(OVERSEERS, 302), args=rule_a, data=REASON),
     Case("equipment:kpi", expect=only(KPI)),
     # API
     Case("equipment-device-list", expect=only(VIEWERS)),
@@ -181,4 +232,20 @@ CASES = [
     Case("equipment-workorder-void", method="post", expect=only(MANAGERS), args=wo_a, data=REASON),
     Case("equipment-change-list", expect=only(VIEWERS)),
     Case("equipment-change-detail", expect=only(VIEWERS), outsider=404, args=change_a),
+    Case("equipment-file-list", expect=only(VIEWERS)),
+    Case("equipment-file-detail", expect=only(VIEWERS), outsider=404, args=file_a),
+    Case("equipment-file-content", expect=only(VIEWERS), outsider=404, args=file_a),
+    Case("equipment-file-void", method="post", expect=only(MANAGERS), args=file_a, data=REASON),
+    Case("equipment-violation-list", expect=only(VIEWERS)),
+    Case("equipment-violation-detail", expect=only(VIEWERS), outsider=404, args=violation_a),
+    Case(
+        "equipment-violation-void",
+        method="post",
+        expect=only(OVERSEERS),
+        args=violation_a,
+        data=REASON,
+    ),
+    Case("equipment-coverage-rule-list", expect=only(VIEWERS)),
+    Case("equipment-coverage-rule-detail", expect=only(VIEWERS), outsider=404, args=rule_a),
+    Case("equipment-coverage-rule-end", method="post", expect=only(OVERSEERS), args=rule_a, data=REASON),
 ]

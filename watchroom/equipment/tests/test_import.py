@@ -79,3 +79,26 @@ def test_it_exports_what_it_imports(campus_a: Any, engineer: Any, login: Any) ->
     headers, rows = spreadsheet.read_table(response.content, "x.xlsx")
     assert headers == HEAD
     assert rows[0][1]["序列号"] == "S1" and rows[0][1]["型号"] == "X-9"
+
+
+def test_the_bulk_import_audits_each_device_and_skips_unchanged_rows(
+    campus_a: Any, engineer: Any, login: Any
+) -> None:
+    from watchroom.audit.models import AuditEvent
+
+    client = login(engineer)
+    rows = [_row(f"B{i}") for i in range(30)]
+    assert client.post("/equipment/devices/import/", {"file": _xlsx(rows)}).status_code == 200
+    assert Device.objects.filter(serial__startswith="B").count() == 30
+    created = AuditEvent.objects.filter(action="equipment.device_created")
+    assert created.count() == 30
+    assert set(created.values_list("target_id", flat=True)) == {
+        str(pk) for pk in Device.objects.values_list("pk", flat=True)
+    }
+    # the same file again, one row changed: one update event, nothing else per device
+    rows[3] = _row("B3", 厂商="山特")
+    assert client.post("/equipment/devices/import/", {"file": _xlsx(rows)}).status_code == 200
+    assert AuditEvent.objects.filter(action="equipment.device_updated").count() == 1
+    assert Device.objects.get(serial="B3").vendor == "山特"
+    event = last_event("equipment.devices_imported")
+    assert event.changes["updated"] == 1 and event.changes["unchanged"] == 29

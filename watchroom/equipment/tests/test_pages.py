@@ -35,6 +35,7 @@ def test_the_coverage_register_flags_gaps_and_prohibited_areas(
     gap = sf.AreaFactory(campus=campus_a, area_type="entrance", name="北门")
     toilet = sf.AreaFactory(campus=campus_a, area_type="toilet", privacy_class=PrivacyClass.PROHIBITED)
     sf.CameraFactory(area=toilet, number="T-1")
+    services.seed_requirement_coverage(actor=director)
     response = login(director).get("/equipment/coverage/")
     c = response.context["c"]
     assert gap.pk in [r["area"].pk for r in c["gaps"]]
