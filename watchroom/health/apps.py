@@ -6,3 +6,6 @@ class HealthConfig(AppConfig):
     name = "watchroom.health"
     label = "health"
     verbose_name = _("Camera health")
+
+    def ready(self) -> None:
+        from . import home_cards  # noqa: F401  (registers the home card)

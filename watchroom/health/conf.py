@@ -40,8 +40,13 @@ def reach_concurrency() -> int:
 
 
 def sweep_minutes() -> int:
-    """How often the periodic job sweeps every camera."""
+    """The hospital default probe interval: a camera whose group sets none is probed this often."""
     return max(1, int(_num("SWEEP_MINUTES", 5)))
+
+
+def round_minutes() -> int:
+    """How often a full automated inspection round runs and is attached to the on-duty shifts."""
+    return max(1, int(_num("ROUND_MINUTES", 60)))
 
 
 def fail_count() -> int:

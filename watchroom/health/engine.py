@@ -1,5 +1,6 @@
 """A sweep: tier 1 for every camera (asyncio, high concurrency), tier 2 for the reachable ones in a
-bounded thread pool, results recorded one camera at a time (DUTY-6, EQP-4, KPI-1).
+bounded thread pool, results recorded in batches of `RECORD_BATCH` cameras per transaction
+(DUTY-6, EQP-4, KPI-1).
 
 The probes themselves are pure (`probe.run`); only this module and `services` touch the database,
 always from the calling thread.
@@ -28,6 +29,10 @@ from .models import CameraHealth
 from .probe import run
 
 log = logging.getLogger(__name__)
+
+# probe results recorded per transaction (bench/health_sweep.py: one commit per camera was most of
+# a tier-1 sweep's time on SQLite)
+RECORD_BATCH = 50
 
 
 def _targets(cameras: Iterable[Camera]) -> tuple[list[tuple[Camera, str]], int]:
@@ -74,17 +79,32 @@ def sweep(
     )
     outcomes: list[tuple[Camera, run.ProbeOutcome]] = []
     probe_ids: dict[int, int] = {}
+    pending: list[tuple[Camera, run.ProbeOutcome]] = []
+
+    def flush(force: bool = False) -> None:
+        # results are recorded in batches: one transaction per RECORD_BATCH cameras
+        if pending and (force or len(pending) >= RECORD_BATCH):
+            for (camera, _o), probe in zip(
+                pending, services.record_probes(pending, actor=actor), strict=True
+            ):
+                probe_ids[camera.pk] = probe.pk
+            pending.clear()
+
+    def done(camera: Camera, outcome: run.ProbeOutcome) -> None:
+        outcomes.append((camera, outcome))
+        pending.append((camera, outcome))
+        flush()
+
     if tier == 1:
-        outcomes = [(c, o) for (c, _u), o in zip(targets, reach, strict=True)]
-        for camera, outcome in outcomes:
-            probe_ids[camera.pk] = services.record_probe(camera, outcome, actor=actor).pk
+        for (camera, _u), o in zip(targets, reach, strict=True):
+            done(camera, o)
     else:
         thresholds = services.thresholds_map()
         up = [(c, u) for (c, u), o in zip(targets, reach, strict=True) if o.status != run.OFFLINE]
         for (camera, _u), o in zip(targets, reach, strict=True):
             if o.status == run.OFFLINE:
-                outcomes.append((camera, o))
-                probe_ids[camera.pk] = services.record_probe(camera, o, actor=actor).pk
+                done(camera, o)
+        flush(force=True)
         inputs = _inputs([c for c, _u in up])
         timeout = conf.probe_timeout()
         with ThreadPoolExecutor(max_workers=pool_size or conf.pool_size()) as pool:
@@ -99,10 +119,8 @@ def sweep(
                 for camera, url in up
             }
             for future in as_completed(futures):
-                camera = futures[future]
-                outcome = future.result()
-                outcomes.append((camera, outcome))
-                probe_ids[camera.pk] = services.record_probe(camera, outcome, actor=actor).pk
+                done(futures[future], future.result())
+    flush(force=True)
     seconds = time.monotonic() - t0
     faults: Counter[str] = Counter(code for _c, o in outcomes for code in o.faults)
     summary = {

@@ -9,6 +9,7 @@ durations. Thumbnails are small JPEGs under DATA_DIR/health, served only through
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -82,6 +83,13 @@ class HealthThresholds(models.Model):
     scene_similarity = models.FloatField(
         _("view changed: similarity below"), default=m.Thresholds.scene_similarity
     )
+    probe_minutes = models.PositiveSmallIntegerField(
+        _("probe every (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(1440)],
+        help_text=_("Empty: the hospital default. Key areas every minute, others every few minutes."),
+    )
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -103,6 +111,11 @@ class HealthThresholds(models.Model):
             # one row per group, and one default row (group null -> 0)
             models.UniqueConstraint(
                 Coalesce(models.F("group"), models.Value(0)), name="health_thresholds_one_per_group"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(probe_minutes__isnull=True)
+                | models.Q(probe_minutes__gte=1, probe_minutes__lte=1440),
+                name="health_thresholds_probe_minutes_range",
             ),
         ]
 

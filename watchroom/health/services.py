@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,24 +90,65 @@ def thresholds_map() -> dict[int | None, m.Thresholds]:
 
 
 @transaction.atomic
-def update_thresholds(group: CameraGroup | None, values: dict[str, float], *, actor: Any) -> HealthThresholds:
-    """Set the thresholds of a camera group (None: the hospital default)."""
-    unknown = set(values) - set(HealthThresholds.VALUE_FIELDS)
+def update_thresholds(group: CameraGroup | None, values: dict[str, Any], *, actor: Any) -> HealthThresholds:
+    """Set the thresholds and the probe interval (`probe_minutes`, None: the hospital default) of a
+    camera group (None: the hospital default)."""
+    names = (*HealthThresholds.VALUE_FIELDS, "probe_minutes")
+    unknown = set(values) - set(names)
     if unknown:
         raise ValidationFailed(_("Unknown threshold: %(names)s") % {"names": ", ".join(sorted(unknown))})
     row = HealthThresholds.objects.select_for_update().filter(group=group).first()
     if row is None:
         row = HealthThresholds(group=group)
-    before = {f: getattr(row, f) for f in HealthThresholds.VALUE_FIELDS}
+    before = {f: getattr(row, f) for f in names}
     for name, value in values.items():
+        if name == "probe_minutes":
+            if value is not None and not (isinstance(value, int) and 1 <= value <= MAX_PROBE_MINUTES):
+                raise ValidationFailed(
+                    _("The probe interval must be between 1 and %(max)s minutes.")
+                    % {"max": MAX_PROBE_MINUTES}
+                )
+            row.probe_minutes = value
+            continue
         if value is None or float(value) < 0:
             raise ValidationFailed(_("Thresholds must be zero or more."))
         setattr(row, name, float(value))
     row.updated_at, row.updated_by = timezone.now(), actor
     row.save()
-    after = {f: getattr(row, f) for f in HealthThresholds.VALUE_FIELDS}
+    after = {f: getattr(row, f) for f in names}
     audit.record(actor, "health.thresholds_updated", row, changes=audit.diff(before, after))
     return row
+
+
+# --- probe intervals ---------------------------------------------------------------------------
+
+MAX_PROBE_MINUTES = 1440
+# a camera probed this long before its interval is over counts as due, so that a one-minute tick
+# does not skip a camera whose last probe finished a few seconds late
+DUE_SLACK = timedelta(seconds=15)
+
+
+def probe_intervals() -> tuple[dict[int | None, int], int]:
+    """(group id -> its own probe interval in minutes, the hospital default): the default row's
+    interval, else `WATCHROOM_HEALTH_SWEEP_MINUTES`."""
+    rows = dict(HealthThresholds.objects.exclude(probe_minutes=None).values_list("group_id", "probe_minutes"))
+    default = rows.pop(None, None) or conf.sweep_minutes()
+    return rows, default
+
+
+def due_cameras(cameras: Any, *, now: datetime | None = None) -> list[Camera]:
+    """The cameras whose group's probe interval has passed since their last probe (never probed:
+    due), e.g. key areas every minute and the rest every five; what the periodic tick sweeps."""
+    now = now or timezone.now()
+    own, default = probe_intervals()
+    last = dict(CameraHealth.objects.filter(camera__in=cameras).values_list("camera_id", "last_probe_at"))
+    due = []
+    for camera in cameras:
+        at = last.get(camera.pk)
+        minutes = own.get(camera.group_id, default) if camera.group_id else default
+        if at is None or now - at >= timedelta(minutes=minutes) - DUE_SLACK:
+            due.append(camera)
+    return due
 
 
 # --- probe results and episodes ----------------------------------------------------------------
@@ -190,26 +231,95 @@ def record_probe(
     """Store one probe, then update the camera's state: a cause found `fail_count` probes in a row
     opens an episode (and an equipment fault, once), a cause absent `pass_count` probes in a row closes
     it (recovered, with the evidence). A change of status or of open causes is a transition row."""
+    return record_probes([(camera, outcome)], actor=actor, at=at)[0]
+
+
+def record_probes(
+    items: list[tuple[Camera, run.ProbeOutcome]], *, actor: Any, at: datetime | None = None
+) -> list[ProbeResult]:
+    """`record_probe` for many cameras at once, as a sweep does: thumbnails written first, then one
+    transaction that locks the cameras' health rows, inserts the probe and transition rows in bulk
+    and writes one audit event per change of state. One commit per batch instead of one per camera:
+    on SQLite the per-camera commits were most of a tier-1 sweep's time (docs/benchmarks.md)."""
+    if not items:
+        return []
     at = at or timezone.now()
-    thumb = _write_file("thumbs", camera.pk, outcome.thumbnail) if outcome.thumbnail else ""
-    return _record(camera, outcome, thumb, at, actor)
+    thumbs = [_write_file("thumbs", c.pk, o.thumbnail) if o.thumbnail else "" for c, o in items]
+    return _record_many(items, thumbs, at, actor)
 
 
 @transaction.atomic
-def _record(camera: Camera, outcome: run.ProbeOutcome, thumb: str, at: datetime, actor: Any) -> ProbeResult:
-    CameraHealth.objects.get_or_create(camera=camera)
-    health = CameraHealth.objects.select_for_update().get(camera=camera)
-    probe = ProbeResult.objects.create(
-        camera=camera,
-        at=at,
-        tier=outcome.tier,
-        status=outcome.status,
-        faults=outcome.faults,
-        metrics=outcome.metrics,
-        elapsed=round(outcome.elapsed, 3),
-        error=outcome.error[:300],
-        thumbnail=thumb,
+def _record_many(
+    items: list[tuple[Camera, run.ProbeOutcome]], thumbs: list[str], at: datetime, actor: Any
+) -> list[ProbeResult]:
+    ids = [c.pk for c, _o in items]
+    if len(set(ids)) != len(ids):
+        raise ValidationFailed(_("A camera appears twice in one batch of probe results."))
+    have = set(CameraHealth.objects.filter(camera_id__in=ids).values_list("camera_id", flat=True))
+    missing = [CameraHealth(camera_id=pk) for pk in ids if pk not in have]
+    if missing:
+        CameraHealth.objects.bulk_create(missing, ignore_conflicts=True)
+    healths = {h.camera_id: h for h in CameraHealth.objects.select_for_update().filter(camera_id__in=ids)}
+    probes = ProbeResult.objects.bulk_create(
+        [
+            ProbeResult(
+                camera=camera,
+                at=at,
+                tier=outcome.tier,
+                status=outcome.status,
+                faults=outcome.faults,
+                metrics=outcome.metrics,
+                elapsed=round(outcome.elapsed, 3),
+                error=outcome.error[:300],
+                thumbnail=thumb,
+            )
+            for (camera, outcome), thumb in zip(items, thumbs, strict=True)
+        ]
     )
+    transitions = []
+    for (camera, outcome), probe in zip(items, probes, strict=True):
+        transition = _apply(healths[camera.pk], camera, outcome, probe, at, actor)
+        if transition is not None:
+            transitions.append(transition)
+    HealthTransition.objects.bulk_create(transitions)
+    _update_healths(list(healths.values()))
+    return probes
+
+
+_HEALTH_STATE = (
+    "status",
+    "faults",
+    "since",
+    "fail_streaks",
+    "pass_streaks",
+    "episodes",
+    "last_probe",
+    "last_probe_at",
+)
+
+
+def _update_healths(rows: list[CameraHealth]) -> None:
+    """One parameterised UPDATE per row, sent with `executemany`: `bulk_update` builds a CASE
+    expression per field and row, which cost most of a batch's time (docs/benchmarks.md)."""
+    fields: list[Any] = [CameraHealth._meta.get_field(name) for name in _HEALTH_STATE]
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    table, pk = qn(CameraHealth._meta.db_table), qn(CameraHealth._meta.pk.column)  # type: ignore[union-attr]
+    sql = f"UPDATE {table} SET {columns} WHERE {pk} = %s"  # noqa: S608 - names from the model, values bound
+    params = [[f.get_db_prep_save(getattr(h, f.attname), connection) for f in fields] + [h.pk] for h in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _apply(
+    health: CameraHealth,
+    camera: Camera,
+    outcome: run.ProbeOutcome,
+    probe: ProbeResult,
+    at: datetime,
+    actor: Any,
+) -> HealthTransition | None:
+    """Update one locked health row from one probe; the transition row to insert, if any."""
     found = set(outcome.faults)
     offline = outcome.status == run.OFFLINE
     # which causes this probe could judge: an offline probe says nothing about the picture,
@@ -245,9 +355,9 @@ def _record(camera: Camera, outcome: run.ProbeOutcome, thumb: str, at: datetime,
     new_status = _status_of(codes)
     if not codes and offline and health.status in (Status.UNKNOWN, Status.OFFLINE):
         new_status = Status.OFFLINE  # not damped into "ok" while it has never answered
-    changed = new_status != health.status or opened or cleared
-    if changed:
-        HealthTransition.objects.create(
+    transition = None
+    if new_status != health.status or opened or cleared:
+        transition = HealthTransition(
             camera=camera,
             at=at,
             from_status=health.status,
@@ -271,8 +381,7 @@ def _record(camera: Camera, outcome: run.ProbeOutcome, thumb: str, at: datetime,
     health.status, health.faults = new_status, codes
     health.fail_streaks, health.pass_streaks, health.episodes = fails, passes, episodes
     health.last_probe, health.last_probe_at = probe, at
-    health.save()
-    return probe
+    return transition
 
 
 def camera_url(camera: Camera) -> str:

@@ -157,7 +157,13 @@ def thresholds(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "health/thresholds.html",
-        {"default": rows.get(None), "rows": rows, "groups": groups, "fields": HealthThresholds.VALUE_FIELDS},
+        {
+            "default": rows.get(None),
+            "default_minutes": services.probe_intervals()[1],
+            "rows": rows,
+            "groups": groups,
+            "fields": HealthThresholds.VALUE_FIELDS,
+        },
     )
 
 

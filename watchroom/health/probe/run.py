@@ -31,6 +31,9 @@ TIMEOUT = "timeout"
 NO_VIDEO = "no_video"
 CONNECTION_CODES = (UNREACHABLE, UNAUTHORISED, NOT_FOUND, TIMEOUT, NO_VIDEO)
 ALL_CODES = CONNECTION_CODES + m.PICTURE_CODES
+# picture faults that make the comparison with the reference view meaningless (the labelled set:
+# an overexposed or covered picture is not also a moved camera)
+UNCOMPARABLE = {m.SIGNAL_LOSS, m.TOO_DARK, m.OVEREXPOSED, m.LOW_CONTRAST, m.OCCLUDED}
 
 
 @dataclass
@@ -287,6 +290,23 @@ def diagnose(
     except _Failure as exc:
         out.elapsed = time.monotonic() - start
         return out.fail(exc.code, str(exc))
+    out.faults, out.metrics, out.thumbnail = analyse(grabbed, info, t, previous=previous, reference=reference)
+    out.status = FAULT if out.faults else OK
+    out.elapsed = time.monotonic() - start
+    return out
+
+
+def analyse(
+    grabbed: list[np.ndarray],
+    info: dict[str, Any],
+    t: m.Thresholds,
+    *,
+    previous: bytes | None = None,
+    reference: bytes | None = None,
+) -> tuple[list[str], dict[str, Any], bytes]:
+    """The diagnosis of decoded pictures (the last one is judged; an earlier one, else `previous`,
+    is the frozen check's comparison): fault codes, measured values, the thumbnail JPEG. Pure, so the
+    labelled accuracy set runs through exactly what a probe runs."""
     frame = grabbed[-1]
     values, _grey = m.measure(frame)
     values.update(info)
@@ -303,17 +323,13 @@ def diagnose(
         if diff < t.frozen_diff:
             faults.append(m.FROZEN)
     ref = m.decode_jpeg(reference) if reference else None
-    if ref is not None and m.SIGNAL_LOSS not in faults:
+    # the view can only be compared with the reference when the picture itself is usable
+    if ref is not None and not set(faults) & UNCOMPARABLE:
         sim = m.scene_similarity(decoded, ref)
         values["scene_similarity"] = round(sim, 3)
         if sim < t.scene_similarity:
             faults.append(m.SCENE_CHANGED)
-    out.metrics = values
-    out.faults = faults
-    out.status = FAULT if faults else OK
-    out.thumbnail = jpeg
-    out.elapsed = time.monotonic() - start
-    return out
+    return faults, values, jpeg
 
 
 def with_credentials(url: str, username: str, password: str) -> str:
