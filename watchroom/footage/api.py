@@ -6,6 +6,7 @@ same services as the pages; everything is scoped (another campus's record is 404
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -19,10 +20,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from watchroom.api.permissions import RolePermission
-from watchroom.sites.models import Camera, CameraGroup, Campus
+from watchroom.sites.models import AreaType, Camera, CameraGroup, Campus
+from watchroom.sites.querysets import visible_campus_ids
 
 from . import services
 from .models import (
+    AreaRetention,
     Category,
     EvidenceFile,
     FootageRequest,
@@ -71,6 +74,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "uploaded_at",
             "last_verified_at",
             "last_verified_ok",
+            "integrity_failed_at",
             "destroyed_at",
         ]
 
@@ -141,6 +145,8 @@ class FootageRead(BasePermission):
             return False
         if view.action in ("list", "retrieve", "document"):
             return user.has_perm("footage.view") or user.has_perm("footage.request")
+        if view.action == "add_document":
+            return user.has_perm("footage.request") or user.has_perm("footage.operate")
         return RolePermission().has_permission(request, view)
 
 
@@ -154,6 +160,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
         "upload": "footage.operate",
         "release": "footage.operate",
         "acknowledge": "footage.operate",
+        "receipt_scan": "footage.operate",
     }
 
     def get_queryset(self) -> Any:
@@ -175,6 +182,48 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
         item = get_object_or_404(RequestDocument.objects.filter(request=req), pk=doc)
         services.view_document(item, actor=request.user)
         return FileResponse(default_storage.open(item.file.name, "rb"), content_type=item.content_type)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="documents",
+        url_name="add-document",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def add_document(self, request: Request, pk: Any = None) -> Response:
+        """Add a document (letter, ID document, other) after registration: multipart ``kind`` and ``file``."""
+        req = self.get_object()
+        doc = services.add_document(
+            req.pk,
+            actor=request.user,
+            kind=str(request.data.get("kind", "")),
+            upload=request.FILES.get("file"),
+        )
+        return Response(DocumentSerializer(doc).data, status=status.HTTP_201_CREATED)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="receipt-scan",
+        url_name="receipt-scan",
+        parser_classes=[MultiPartParser, FormParser, JSONParser],
+    )
+    def receipt_scan(self, request: Request, pk: Any = None) -> Response:
+        """The recipient signed the printed receipt: upload its scan (multipart ``file``); releases the copy."""
+        req = self.get_object()
+        release = get_object_or_404(Release, request=req)
+        release = services.attach_paper_receipt(
+            release.pk, actor=request.user, upload=request.FILES.get("file")
+        )
+        return Response(
+            {
+                "release": release.pk,
+                "method": release.method,
+                "signed_at": release.signed_at,
+                "scan": release.scan_id,
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, JSONParser])
     def upload(self, request: Request, pk: Any = None) -> Response:
@@ -208,28 +257,96 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
         return Response({"release": release.pk, "signed_at": release.signed_at})
 
 
+class ReExportSerializer(serializers.Serializer):
+    request = ScopedPK(FootageRequest)
+    recipient_name = serializers.CharField(max_length=100)
+    recipient_id_number = serializers.CharField(max_length=100)
+    recipient_unit = serializers.CharField(max_length=200)
+
+
 class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EvidenceSerializer
     permission_classes = [RolePermission]
     required_permission = "footage.view"
-    action_permissions = {"download": "footage.vault", "verify": "footage.vault", "lookup": "footage.view"}
+    action_permissions = {
+        "download": "footage.vault",
+        "view": "footage.vault",
+        "re_export": "footage.vault",
+        "verify": "footage.vault",
+        "lookup": "footage.view",
+        "destroy_request": "footage.vault",
+        "destruction": "footage.view",
+    }
 
     def get_queryset(self) -> Any:
         return EvidenceFile.objects.visible_to(self.request.user).order_by("id")
 
+    def _relied(self, request: Request) -> FootageRequest | None:
+        pk = str(request.query_params.get("request", ""))
+        if not pk.isdigit():
+            return None
+        return get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=int(pk))
+
+    def _stream(self, request: Request, purpose: str, content_type: str) -> StreamingHttpResponse:
+        evidence = self.get_object()
+        chunks = services.open_evidence(
+            evidence.pk, actor=request.user, purpose=purpose, relying_on=self._relied(request)
+        )
+        response = StreamingHttpResponse(chunks, content_type=content_type)
+        response["Content-Length"] = str(evidence.size)
+        response["Cache-Control"] = "no-store"
+        return response
+
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: Any = None) -> StreamingHttpResponse:
+        """Decrypted as a stream; ``?request=<id>`` relies on a later approved request (DATA-11)."""
+        return self._stream(request, "downloaded", "application/octet-stream")
+
+    @action(detail=True, methods=["get"])
+    def view(self, request: Request, pk: Any = None) -> StreamingHttpResponse:
+        """As ``download``, logged as a viewing and typed for playing in a browser."""
         evidence = self.get_object()
-        chunks = services.open_evidence(evidence.pk, actor=request.user, purpose="downloaded")
-        response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
-        response["Content-Length"] = str(evidence.size)
-        return response
+        content_type = mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream"
+        return self._stream(request, "viewed", content_type)
+
+    @action(detail=True, methods=["post"], url_path="re-export", url_name="re-export")
+    def re_export(self, request: Request, pk: Any = None) -> Response:
+        """Re-export for a later approved copy request: ``{"request", "recipient_name",
+        "recipient_id_number", "recipient_unit"}``; returns the new receipt's release."""
+        evidence = self.get_object()
+        data = ReExportSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        release = services.re_export_evidence(evidence.pk, actor=request.user, **data.validated_data)
+        return Response(
+            {
+                "release": release.pk,
+                "request": release.request_id,
+                "content_sha256": release.content_sha256,
+                "evidence": [e.pk for e in release.request.evidence.all()],
+            },
+            status=status.HTTP_201_CREATED,
+        )
 
     @action(detail=True, methods=["post"])
     def verify(self, request: Request, pk: Any = None) -> Response:
         evidence = self.get_object()
         ok = services.verify_evidence(evidence.pk, actor=request.user)
         return Response({"ok": ok, "sha256": evidence.sha256})
+
+    @action(detail=True, methods=["post"], url_path="destroy", url_name="destroy")
+    def destroy_request(self, request: Request, pk: Any = None) -> Response:
+        """Ask a leader to approve destroying this archive copy (DATA-9): ``{"reason": "..."}``."""
+        evidence = self.get_object()
+        services.request_destruction(
+            evidence.pk, actor=request.user, reason=str(request.data.get("reason", ""))
+        )
+        evidence.refresh_from_db()
+        return Response(services.destruction_record(evidence), status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"])
+    def destruction(self, request: Request, pk: Any = None) -> Response:
+        """The destruction record: what, why, who asked, who approved, and the hash kept (DATA-9)."""
+        return Response(services.destruction_record(self.get_object()))
 
     @action(detail=False, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
     def lookup(self, request: Request) -> Response:
@@ -376,7 +493,77 @@ class RetentionViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
         return Response(RetentionSerializer(rule).data, status=status.HTTP_201_CREATED)
 
 
+class AreaRetentionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AreaRetention
+        fields = [
+            "id",
+            "campus",
+            "area_type",
+            "required_days",
+            "reason",
+            "pending_days",
+            "pending_effective_at",
+            "updated_at",
+        ]
+
+
+class AreaRetentionSetSerializer(serializers.Serializer):
+    campus = ScopedPK(Campus)
+    area_type = serializers.ChoiceField(choices=AreaType.choices)
+    required_days = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AreaRetentionViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
+    """Retention per area class (DATA-2, DATA-3); ``effective`` lists each camera's effective retention."""
+
+    serializer_class = AreaRetentionSerializer
+    permission_classes = [RolePermission]
+    required_permission = "footage.view"
+    write_permission = "footage.retention"
+    action_permissions = {"effective": "footage.view"}
+
+    def get_queryset(self) -> Any:
+        return AreaRetention.objects.visible_to(self.request.user).order_by("id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = AreaRetentionSetSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        policy = services.set_area_retention(
+            v["campus"],
+            v["area_type"],
+            actor=request.user,
+            required_days=v["required_days"],
+            reason=v["reason"],
+        )
+        return Response(AreaRetentionSerializer(policy).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=False, methods=["get"])
+    def effective(self, request: Request) -> Response:
+        table = services.RetentionTable(visible_campus_ids(request.user))
+        cameras = Camera.objects.visible_to(request.user).select_related("area").order_by("id")
+        page = self.paginate_queryset(cameras)
+        rows = []
+        for camera in page if page is not None else cameras:
+            e = table.effective(camera)
+            rows.append(
+                {
+                    "camera": camera.pk,
+                    "number": camera.number,
+                    "area_type": camera.area.area_type,
+                    "required_days": e.days,
+                    "source": e.source,
+                    "oldest_available": e.oldest_available,
+                    "compliant": e.compliant,
+                }
+            )
+        return self.get_paginated_response(rows) if page is not None else Response(rows)
+
+
 def register(router: Any) -> None:
+    router.register("footage/retention-areas", AreaRetentionViewSet, basename="footage-area-retention")
     router.register("footage/requests", RequestViewSet, basename="footage-request")
     router.register("footage/evidence", EvidenceViewSet, basename="footage-evidence")
     router.register("footage/holds", HoldViewSet, basename="footage-hold")

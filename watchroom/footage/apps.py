@@ -8,6 +8,6 @@ class FootageConfig(AppConfig):
     verbose_name = _("Footage and evidence")
 
     def ready(self) -> None:
-        from . import services
+        from . import home_cards, services  # noqa: F401  (home_cards registers the home card)
 
         services.register_kinds()

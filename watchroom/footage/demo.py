@@ -232,6 +232,21 @@ def seed(stdout: Any = None) -> dict[str, int]:
                 )
             except DomainError:
                 made["skipped"] += 1
+    # area classes kept longer than 30 days (a counter-terrorism key target keeps 90 days)
+    from .models import AreaRetention
+
+    for area_type, days in (("pharmacy", 90), ("cashier", 90), ("emergency", 60)):
+        if not AreaRetention.objects.filter(campus=campus, area_type=area_type).exists():
+            try:
+                services.set_area_retention(
+                    campus,
+                    area_type,
+                    actor=director,
+                    required_days=days,
+                    reason=DEMO_MARK + "反恐怖防范重点目标",
+                )
+            except DomainError:
+                made["skipped"] += 1
     if stdout is not None:
         stdout.write(f"footage: {made['requests']} requests created")
     return made

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from watchroom.sites.models import Camera, CameraGroup, Campus
+from watchroom.sites.models import AreaType, Camera, CameraGroup, Campus
 
-from .models import Category, FootageRequest, Purpose, Viewing
+from .models import Category, FootageRequest, Purpose, RequestDocument, Viewing
 
 _T = {"class": "form-control form-control-sm"}
 _S = {"class": "form-select form-select-sm"}
@@ -140,6 +140,26 @@ class ScanForm(forms.Form):
     scan = forms.FileField(label=_("Signed receipt (scan)"), widget=forms.ClearableFileInput(attrs={**_FILE}))
 
 
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[
+            (k.value, k.label)
+            for k in (
+                RequestDocument.Kind.LETTER,
+                RequestDocument.Kind.ID_DOCUMENT,
+                RequestDocument.Kind.OTHER,
+            )
+        ],
+        widget=forms.Select(attrs=_S),
+    )
+    file = forms.FileField(
+        label=_("Document"),
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={**_FILE}),
+    )
+
+
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={**_T, "rows": 2}))
 
@@ -225,3 +245,46 @@ class RetentionForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = CameraGroup.objects.visible_to(user).filter(is_active=True)
+
+
+class AreaRetentionForm(forms.Form):
+    campus = forms.ModelChoiceField(
+        label=_("Campus"), queryset=Campus.objects.none(), widget=forms.Select(attrs=_S)
+    )
+    area_type = forms.ChoiceField(
+        label=_("Area class"), choices=AreaType.choices, widget=forms.Select(attrs=_S)
+    )
+    required_days = forms.IntegerField(
+        label=_("Required retention (days)"), min_value=1, widget=forms.NumberInput(attrs=_T)
+    )
+    reason = forms.CharField(
+        label=_("Basis or reason (required to shorten)"), required=False, widget=forms.TextInput(attrs=_T)
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campus"].queryset = Campus.objects.visible_to(user)
+
+
+class ReExportForm(forms.Form):
+    request = forms.ModelChoiceField(
+        label=_("Approved copy request"),
+        queryset=FootageRequest.objects.none(),
+        widget=forms.Select(attrs=_S),
+    )
+    recipient_name = forms.CharField(label=_("Recipient"), max_length=100, widget=forms.TextInput(attrs=_T))
+    recipient_id_number = forms.CharField(
+        label=_("Recipient's ID or badge number"), max_length=100, widget=forms.TextInput(attrs=_T)
+    )
+    recipient_unit = forms.CharField(
+        label=_("Recipient's unit"), max_length=200, widget=forms.TextInput(attrs=_T)
+    )
+
+    def __init__(self, *args: Any, user: Any, evidence: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["request"].queryset = (
+            FootageRequest.objects.visible_to(user)
+            .filter(campus_id=evidence.request.campus_id, access=FootageRequest.Access.COPY)
+            .exclude(pk=evidence.request_id)
+            .filter(status__in=[FootageRequest.Status.APPROVED, FootageRequest.Status.EXPORTED])
+        )

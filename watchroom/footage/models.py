@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from watchroom.sites.models import AreaType
+
 from .querysets import CampusQuerySet, EvidenceQuerySet, RequestChildQuerySet, RequestQuerySet
 
 USER = settings.AUTH_USER_MODEL
@@ -236,6 +238,12 @@ class EvidenceFile(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     last_verified_at = models.DateTimeField(_("last verified"), null=True, blank=True)
     last_verified_ok = models.BooleanField(_("last verification passed"), null=True, blank=True)
+    integrity_failed_at = models.DateTimeField(
+        _("found damaged or missing"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a verification fails; cleared when the file verifies again."),
+    )
     destroyed_at = models.DateTimeField(_("destroyed"), null=True, blank=True)
     destroyed_reason = models.TextField(_("reason for destruction"), blank=True)
     destroy_approval = models.ForeignKey(
@@ -516,6 +524,10 @@ class RetentionRule(models.Model):
     def __str__(self) -> str:
         return f"{self.group} {self.required_days}"
 
+    @property
+    def label(self) -> str:
+        return str(self.group.name)
+
     def available_days(self, today: Any = None) -> int | None:
         if self.oldest_available is None:
             return None
@@ -526,3 +538,55 @@ class RetentionRule(models.Model):
     def compliant(self) -> bool | None:
         days = self.available_days()
         return None if days is None else days >= self.required_days
+
+
+class AreaRetention(models.Model):
+    """Required retention for one area class (area type) of a campus (DATA-2, DATA-3): at least
+    30 days, longer for some classes (for example 90 days at a counter-terrorism key target). A
+    camera's effective retention is the longest of the 30-day floor, its area class's policy and its
+    camera group's rule. Shortening needs an approval and takes effect 24 hours after the director
+    is warned, as for a camera group."""
+
+    campus = models.ForeignKey(
+        "sites.Campus", on_delete=models.PROTECT, related_name="+", verbose_name=_("campus")
+    )
+    area_type = models.CharField(_("area class"), max_length=20, choices=AreaType.choices)
+    required_days = models.PositiveIntegerField(_("required retention (days)"), default=30)
+    reason = models.TextField(_("basis"), blank=True)
+    pending_days = models.PositiveIntegerField(_("shortened retention waiting"), null=True, blank=True)
+    pending_reason = models.TextField(_("reason for shortening"), blank=True)
+    pending_approval = models.ForeignKey(
+        "approvals.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approval of the shortening"),
+    )
+    pending_effective_at = models.DateTimeField(_("shortening takes effect"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    objects = CampusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("area class retention")
+        verbose_name_plural = _("area class retention")
+        ordering = ["campus", "area_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["campus", "area_type"], name="footage_area_retention_unique"),
+            models.CheckConstraint(condition=Q(required_days__gte=30), name="footage_area_retention_min_30"),
+            models.CheckConstraint(
+                condition=Q(pending_days__isnull=True) | Q(pending_days__gte=30),
+                name="footage_area_retention_pending_min_30",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campus} {self.get_area_type_display()} {self.required_days}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.campus} · {self.get_area_type_display()}"

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,13 +29,14 @@ from watchroom.audit import services as audit
 from watchroom.lib import context
 from watchroom.lib.errors import InvalidTransition, PermissionRefused, ValidationFailed
 from watchroom.lib.hashing import sha256_of, sha256_stream
-from watchroom.sites.models import Camera, CameraGroup
+from watchroom.sites.models import AreaType, Camera, CameraGroup
 from watchroom.sites.querysets import visible_campus_ids
 
 from . import vault
 from .models import (
     COPY_ALLOWED,
     LETTER_REQUIRED,
+    AreaRetention,
     Category,
     CustodyEntry,
     EvidenceFile,
@@ -336,6 +338,86 @@ def _approval_reason(req: FootageRequest, docs: list[RequestDocument]) -> str:
     return "\n".join(lines)
 
 
+OPEN_FOR_DOCUMENTS = (
+    FootageRequest.Status.PENDING,
+    FootageRequest.Status.APPROVED,
+    FootageRequest.Status.EXPORTED,
+)
+ADDABLE_KINDS = (RequestDocument.Kind.LETTER, RequestDocument.Kind.ID_DOCUMENT, RequestDocument.Kind.OTHER)
+
+
+def add_document(request_id: int, *, actor: Any, kind: str, upload: Any) -> RequestDocument:
+    """Add a document to a registered request (a letter brought later, an ID document, a supplement).
+
+    PDF, JPEG or PNG checked by content and at most 10 MB (``attachment_type``, ``attachment_too_large``);
+    only while the request is open (``request_closed``); the signed receipt has its own path
+    (``attach_paper_receipt``). The person must see the request (``visible_to``)."""
+    _require(actor, "footage.request", "footage.operate")
+    if kind not in ADDABLE_KINDS:
+        raise ValidationFailed(_("Choose the kind of document."), code="bad_kind")
+    if upload is None:
+        raise ValidationFailed(_("Choose a file."), code="file_required")
+    if not FootageRequest.objects.visible_to(actor).filter(pk=request_id).exists():
+        raise PermissionRefused(_("This request is outside your scope."), code="out_of_scope")
+    prepared = approvals.prepare_attachment(upload)
+    path = _store_document(prepared)
+    try:
+        with transaction.atomic():
+            req = FootageRequest.objects.select_for_update().get(pk=request_id)
+            if req.status not in OPEN_FOR_DOCUMENTS:
+                raise InvalidTransition(
+                    _("Documents can be added only while the request is open."), code="request_closed"
+                )
+            doc = RequestDocument.objects.create(
+                request=req,
+                kind=kind,
+                file=path,
+                original_name=prepared.original_name,
+                sha256=prepared.sha256,
+                size=prepared.size,
+                content_type=prepared.content_type,
+                uploaded_by=actor,
+            )
+            audit.record(
+                actor,
+                "footage.document_added",
+                req,
+                changes={"document": doc.pk, "kind": kind, "sha256": doc.sha256, "size": doc.size},
+            )
+    except Exception:
+        default_storage.delete(path)
+        raise
+    return doc
+
+
+def destruction_record(evidence: EvidenceFile) -> dict[str, Any]:
+    """What was destroyed, why, who asked and who approved, with the hash the record keeps (DATA-9)."""
+    approval = evidence.destroy_approval
+    steps = list(approval.steps.select_related("decided_by").order_by("level")) if approval else []
+    return {
+        "evidence": evidence.pk,
+        "request": evidence.request.number,
+        "original_name": evidence.original_name,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "status": evidence.status,
+        "reason": evidence.destroyed_reason,
+        "destroyed_at": evidence.destroyed_at,
+        "approval": approval.pk if approval else None,
+        "approval_status": approval.status if approval else None,
+        "requested_by": (approval.requester.real_name or approval.requester.username) if approval else None,
+        "decisions": [
+            {
+                "level": step.level,
+                "decision": step.decision,
+                "by": (step.decided_by.real_name or step.decided_by.username) if step.decided_by else None,
+                "at": step.decided_at,
+            }
+            for step in steps
+        ],
+    }
+
+
 def view_document(document: RequestDocument, *, actor: Any) -> None:
     """Audit a read of a request's document (the caller already scoped it through ``visible_to``)."""
     audit.record_read(actor, "footage.document_viewed", document, note=document.sha256)
@@ -359,7 +441,9 @@ def on_decided(approval: ApprovalRequest) -> None:
     elif model is Hold:
         _hold_release_decided(approval)
     elif model is RetentionRule:
-        _shortening_decided(approval)
+        _shortening_decided(approval, RetentionRule)
+    elif model is AreaRetention:
+        _shortening_decided(approval, AreaRetention)
 
 
 def _request_decided(approval: ApprovalRequest) -> None:
@@ -504,10 +588,21 @@ def _stored(evidence_id: int, actor: Any) -> EvidenceFile:
 
 
 def open_evidence(
-    evidence_id: int, *, actor: Any, purpose: str = "downloaded", note: str = ""
+    evidence_id: int,
+    *,
+    actor: Any,
+    purpose: str = "downloaded",
+    note: str = "",
+    relying_on: FootageRequest | None = None,
 ) -> Iterator[bytes]:
-    """Record a download (or view, re-export) on the custody log and the audit trail, then return the
-    decrypted chunks. The record is written first: an access is logged even if the stream is cut."""
+    """Record a download, view or re-export on the custody log and the audit trail, then return the
+    decrypted chunks (a generator: constant memory, one 1 MiB chunk at a time). The record is written
+    first: an access is logged even if the stream is cut.
+
+    Access relies on an approved request inside its validity window: the file's own request, or
+    ``relying_on`` — a later request of the same campus covering every camera of the file
+    (``approval_invalid``, ``camera_not_approved``). A view-only request allows viewing only
+    (``view_only``); a re-export needs such a later copy request."""
     _require(actor, "footage.vault")
     if purpose not in (
         CustodyEntry.Action.DOWNLOADED,
@@ -517,8 +612,142 @@ def open_evidence(
         raise ValidationFailed(_("Unknown access."), code="bad_access")
     with transaction.atomic():
         evidence = _stored(evidence_id, actor)
+        relied = _check_relied_request(evidence, relying_on, purpose)
+        if relied.pk != evidence.request_id:
+            note = "; ".join(x for x in (relied.number, note) if x)
         _custody(evidence, purpose, actor, note=note)
     return vault.open_chunks(evidence.vault_path)
+
+
+def _check_relied_request(
+    evidence: EvidenceFile, relying_on: FootageRequest | None, purpose: str
+) -> FootageRequest:
+    own = evidence.request
+    relied = FootageRequest.objects.get(pk=relying_on.pk) if relying_on is not None else own
+    if purpose == CustodyEntry.Action.RE_EXPORTED and relied.pk == own.pk:
+        raise InvalidTransition(
+            _("A re-export needs a new approved copy request."), code="re_export_needs_request"
+        )
+    if relied.campus_id != own.campus_id or not relied.is_valid_now():
+        raise PermissionRefused(
+            _("Vault files can be opened only under an approved request inside its validity window."),
+            code="approval_invalid",
+        )
+    if purpose != CustodyEntry.Action.VIEWED and relied.access != FootageRequest.Access.COPY:
+        raise PermissionRefused(
+            _("This request is for viewing only; nothing may be copied."), code="view_only"
+        )
+    if relied.pk != own.pk:
+        covered = set(relied.cameras.values_list("pk", flat=True))
+        if any(pk not in covered for pk in own.cameras.values_list("pk", flat=True)):
+            raise PermissionRefused(
+                _("The approved request does not cover every camera of this file."),
+                code="camera_not_approved",
+            )
+    return relied
+
+
+def requests_for_access(evidence: EvidenceFile, user: Any) -> list[FootageRequest]:
+    """Approved requests, valid now, that a vault access to ``evidence`` may rely on: its own and
+    later requests of its campus covering all its cameras (for the evidence page's choices)."""
+    own = evidence.request
+    cameras = set(own.cameras.values_list("pk", flat=True))
+    found = []
+    qs = (
+        FootageRequest.objects.visible_to(user)
+        .filter(
+            campus_id=own.campus_id,
+            status__in=[FootageRequest.Status.APPROVED, FootageRequest.Status.EXPORTED],
+        )
+        .prefetch_related("cameras")
+        .order_by("-created_at")[:50]
+    )
+    for req in qs:
+        if req.is_valid_now() and (req.pk == own.pk or cameras <= {c.pk for c in req.cameras.all()}):
+            found.append(req)
+    return found
+
+
+class _ChunkReader:
+    """A read-only file over decrypted chunks, so a vault file can be re-sealed in constant memory."""
+
+    def __init__(self, chunks: Iterator[bytes], name: str) -> None:
+        self._chunks, self._buffer, self.name = chunks, b"", name
+
+    def seek(self, offset: int) -> None:  # upload_evidence rewinds; this stream starts at 0
+        if offset != 0:
+            raise ValueError("cannot seek")
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        if size < 0:
+            data, self._buffer = self._buffer, b""
+        else:
+            data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data
+
+
+def re_export_evidence(
+    evidence_id: int,
+    *,
+    actor: Any,
+    request: FootageRequest,
+    recipient_name: str,
+    recipient_id_number: str,
+    recipient_unit: str,
+) -> Release:
+    """Re-export an archive copy for a later approved copy request (a court asking for the same clip):
+    the vault file is decrypted and re-sealed as that request's archive copy in constant memory, the
+    access goes on the source file's custody log, and a new receipt is prepared for the new recipient.
+    AES-GCM authenticates every chunk, so a damaged vault file stops the re-export (``vault_damaged``)
+    before anything is recorded for the new request."""
+    _require(actor, "footage.vault")
+    _require(actor, "footage.operate")
+    source = EvidenceFile.objects.get(pk=evidence_id)
+    if request.access != FootageRequest.Access.COPY:
+        raise InvalidTransition(
+            _("This request is for viewing only; nothing may be copied."), code="view_only"
+        )
+    if not all((v or "").strip() for v in (recipient_name, recipient_id_number, recipient_unit)):
+        raise ValidationFailed(
+            _("Give the recipient's name, ID or badge number and unit."), code="recipient_required"
+        )
+    chunks = open_evidence(
+        evidence_id, actor=actor, purpose=CustodyEntry.Action.RE_EXPORTED, relying_on=request
+    )
+    try:
+        [copy] = upload_evidence(request.pk, actor=actor, files=[_ChunkReader(chunks, source.original_name)])
+    except vault.VaultError as exc:
+        raise InvalidTransition(
+            _("The vault file is damaged and cannot be re-exported: %(error)s") % {"error": str(exc)},
+            code="vault_damaged",
+        ) from None
+    if copy.sha256 != source.sha256 or copy.size != source.size:  # pragma: no cover - GCM prevents it
+        raise InvalidTransition(_("The re-exported copy does not match the original."), code="copy_mismatch")
+    with transaction.atomic():
+        release = prepare_release(
+            request.pk,
+            actor=actor,
+            recipient_name=recipient_name,
+            recipient_id_number=recipient_id_number,
+            recipient_unit=recipient_unit,
+        )
+        audit.record(
+            actor,
+            "footage.evidence_re_exported_to",
+            request,
+            changes={
+                "source": source.pk,
+                "copy": copy.pk,
+                "sha256": copy.sha256,
+                "receipt": release.content_sha256,
+            },
+        )
+    return release
 
 
 def verify_evidence(evidence_id: int, *, actor: Any) -> bool:
@@ -527,21 +756,111 @@ def verify_evidence(evidence_id: int, *, actor: Any) -> bool:
     evidence = EvidenceFile.objects.get(pk=evidence_id)
     if evidence.status != EvidenceFile.Status.STORED:
         raise InvalidTransition(_("This evidence file was destroyed."), code="destroyed")
+    ok, note = _check_vault_file(evidence)
+    _record_verification(evidence_id, actor=actor, ok=ok, note=note)
+    return ok
+
+
+def _check_vault_file(evidence: EvidenceFile) -> tuple[bool, str]:
+    """Re-read the whole vault file (no transaction open): (passed, what was wrong)."""
     try:
         digest, size = vault.verify(evidence.vault_path)
-        ok = digest == evidence.sha256 and size == evidence.size
-        note = "" if ok else f"sha256 {digest} size {size}"
     except vault.VaultError as exc:
-        ok, note = False, str(exc)
+        return False, str(exc)
+    ok = digest == evidence.sha256 and size == evidence.size
+    return ok, "" if ok else f"sha256 {digest} size {size}"
+
+
+def _record_verification(
+    evidence_id: int, *, actor: Any, ok: bool, note: str, periodic: bool = False
+) -> bool:
+    """Record a verification on the file, its custody log and the audit trail. A file found damaged
+    or missing is marked (``integrity_failed_at``) and the directors of its campus are alerted once,
+    when it is first found; a file that verifies again loses the mark. Returns False if the file was
+    destroyed meanwhile."""
     with transaction.atomic():
-        evidence = _stored(evidence_id, actor)
-        evidence.last_verified_at = timezone.now()
+        evidence = EvidenceFile.objects.select_for_update().select_related("request").get(pk=evidence_id)
+        if evidence.status != EvidenceFile.Status.STORED:
+            if periodic:
+                return False
+            raise InvalidTransition(_("This evidence file was destroyed."), code="destroyed")
+        now = timezone.now()
+        newly_failed = not ok and evidence.integrity_failed_at is None
+        restored = ok and evidence.integrity_failed_at is not None
+        evidence.last_verified_at = now
         evidence.last_verified_ok = ok
-        evidence.save(update_fields=["last_verified_at", "last_verified_ok"])
+        if newly_failed:
+            evidence.integrity_failed_at = now
+        elif restored:
+            evidence.integrity_failed_at = None
+        evidence.save(update_fields=["last_verified_at", "last_verified_ok", "integrity_failed_at"])
+        label = _("periodic re-verification") if periodic else ""
         _custody(
-            evidence, CustodyEntry.Action.VERIFIED, actor, note=note, outcome="success" if ok else "failure"
+            evidence,
+            CustodyEntry.Action.VERIFIED,
+            actor,
+            note="; ".join(x for x in (label, note) if x),
+            outcome="success" if ok else "failure",
         )
-    return ok
+        if newly_failed:
+            audit.record(
+                actor,
+                "footage.evidence_integrity_failed",
+                evidence,
+                changes={"sha256": evidence.sha256, "request": evidence.request_id, "found": note},
+                outcome="failure",
+            )
+            _alert_integrity(evidence, note)
+        elif restored:
+            audit.record(
+                actor, "footage.evidence_integrity_restored", evidence, changes={"sha256": evidence.sha256}
+            )
+    return True
+
+
+def _campus_directors(campus_id: int) -> list[Any]:
+    from watchroom.accounts.models import User
+
+    return list(
+        User.objects.filter(is_active=True, role_rows__role="director")
+        .filter(Q(scope_all=True) | Q(campuses=campus_id))
+        .distinct()
+    )
+
+
+def _alert_integrity(evidence: EvidenceFile, note: str) -> None:
+    from watchroom.notifications.services import notify
+
+    notify(
+        _campus_directors(evidence.request.campus_id),
+        title=_("Evidence file %(name)s of request %(number)s is damaged or missing")
+        % {"name": evidence.original_name, "number": evidence.request.number},
+        body=_("The vault file no longer matches its SHA-256 %(sha)s: %(note)s")
+        % {"sha": evidence.sha256, "note": note},
+        url=evidence.get_absolute_url(),
+        kind="footage",
+    )
+
+
+def reverify_vault(*, limit: int | None = None) -> tuple[int, int]:
+    """Re-read every stored vault file, recompute its SHA-256 and record the result (a periodic job,
+    DATA-3, DATA-13). Files verified longest ago go first. Returns (checked, failed)."""
+    actor = system_user()
+    ids = list(
+        EvidenceFile.objects.stored()
+        .order_by(F("last_verified_at").asc(nulls_first=True), "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    checked = failed = 0
+    for pk in ids:
+        evidence = EvidenceFile.objects.filter(pk=pk, status=EvidenceFile.Status.STORED).first()
+        if evidence is None:
+            continue
+        ok, note = _check_vault_file(evidence)
+        if _record_verification(pk, actor=actor, ok=ok, note=note, periodic=True):
+            checked += 1
+            failed += 0 if ok else 1
+    return checked, failed
 
 
 def lookup_hash(*, actor: Any, sha256: str = "", upload: Any = None) -> tuple[str, list[EvidenceFile]]:
@@ -689,6 +1008,8 @@ def acknowledge_release(
 def attach_paper_receipt(release_id: int, *, actor: Any, upload: Any) -> Release:
     """The recipient signed the printed receipt; the scan is kept with the request."""
     _require(actor, "footage.operate")
+    if upload is None:
+        raise ValidationFailed(_("Choose a file."), code="file_required")
     prepared = approvals.prepare_attachment(upload)
     path = _store_document(prepared)
     try:
@@ -1068,8 +1389,8 @@ def set_retention(group: CameraGroup, *, actor: Any, required_days: int, reason:
     return rule
 
 
-def _shortening_decided(approval: ApprovalRequest) -> None:
-    rule = RetentionRule.objects.select_for_update().filter(pending_approval=approval).first()
+def _shortening_decided(approval: ApprovalRequest, model: Any = RetentionRule) -> None:
+    rule = model.objects.select_for_update().filter(pending_approval=approval).first()
     if rule is None or rule.pending_days is None:
         return
     if approval.status != ApprovalRequest.Status.APPROVED:
@@ -1090,20 +1411,14 @@ def _shortening_decided(approval: ApprovalRequest) -> None:
     _warn_directors(rule)
 
 
-def _warn_directors(rule: RetentionRule) -> None:
-    from watchroom.accounts.models import User
+def _warn_directors(rule: RetentionRule | AreaRetention) -> None:
     from watchroom.notifications.services import notify
 
-    directors = (
-        User.objects.filter(is_active=True, role_rows__role="director")
-        .filter(Q(scope_all=True) | Q(campuses=rule.campus_id))
-        .distinct()
-    )
     notify(
-        list(directors),
+        _campus_directors(rule.campus_id),
         title=_("Retention of %(group)s will be shortened to %(days)s days at %(at)s")
         % {
-            "group": rule.group.name,
+            "group": rule.label,
             "days": rule.pending_days,
             "at": timezone.localtime(rule.pending_effective_at).strftime("%Y-%m-%d %H:%M"),
         },
@@ -1116,9 +1431,14 @@ def apply_due_retention(now: datetime | None = None) -> int:
     """Approved shortenings whose 24-hour notice ran out take effect (a timed job)."""
     now = now or timezone.now()
     count = 0
-    for pk in RetentionRule.objects.filter(pending_effective_at__lte=now).values_list("pk", flat=True):
+    due = [
+        (model, pk)
+        for model in (RetentionRule, AreaRetention)
+        for pk in model.objects.filter(pending_effective_at__lte=now).values_list("pk", flat=True)
+    ]
+    for model, pk in due:
         with transaction.atomic():
-            rule = RetentionRule.objects.select_for_update().get(pk=pk)
+            rule = model.objects.select_for_update().get(pk=pk)
             if rule.pending_days is None or not rule.pending_effective_at or rule.pending_effective_at > now:
                 continue
             before = rule.required_days
@@ -1163,3 +1483,142 @@ def record_oldest_available(group: CameraGroup, *, actor: Any, oldest_available:
         changes=audit.diff(before, audit.snapshot(rule, ["oldest_available"])),
     )
     return rule
+
+
+# --- retention per area class and the effective retention of a camera (DATA-2, DATA-3) -----------
+
+
+def set_area_retention(
+    campus: Any, area_type: str, *, actor: Any, required_days: int, reason: str = ""
+) -> AreaRetention:
+    """Set the required retention of an area class on a campus (DATA-2: at least 30 days; longer for
+    some classes). Setting or lengthening applies at once; shortening files an approval and, once
+    approved, takes effect 24 hours after the director is warned (as for a camera group)."""
+    _require(actor, "footage.retention")
+    _check_campus(actor, campus)
+    if area_type not in AreaType.values:
+        raise ValidationFailed(_("Choose an area class."), code="bad_area_type")
+    if required_days < MIN_RETENTION_DAYS:
+        raise ValidationFailed(
+            _("Recordings must be kept at least %(days)s days.") % {"days": MIN_RETENTION_DAYS},
+            code="retention_min",
+        )
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        policy = AreaRetention.objects.select_for_update().filter(campus=campus, area_type=area_type).first()
+        now = timezone.now()
+        if policy is None:
+            policy = AreaRetention.objects.create(
+                campus=campus,
+                area_type=area_type,
+                required_days=required_days,
+                reason=reason,
+                updated_by=actor,
+                updated_at=now,
+            )
+            audit.record(
+                actor,
+                "footage.area_retention_set",
+                policy,
+                changes={"area_type": area_type, "required_days": [None, required_days]},
+                note=reason,
+            )
+            return policy
+        if required_days == policy.required_days:
+            return policy
+        if required_days > policy.required_days:
+            before = policy.required_days
+            policy.required_days = required_days
+            policy.reason = reason or policy.reason
+            policy.updated_by, policy.updated_at = actor, now
+            policy.save(update_fields=["required_days", "reason", "updated_by", "updated_at"])
+            audit.record(
+                actor,
+                "footage.area_retention_set",
+                policy,
+                changes={"area_type": area_type, "required_days": [before, required_days]},
+                note=reason,
+            )
+            return policy
+        if not reason:
+            raise ValidationFailed(_("Give a reason for shortening the retention."), code="reason_required")
+        if policy.pending_days is not None:
+            raise InvalidTransition(
+                _("A change of this retention is already waiting."), code="already_pending"
+            )
+        approval = approvals.submit_request(
+            "footage.retention_shorten",
+            actor=actor,
+            title=_("Shorten retention of %(group)s to %(days)s days")
+            % {"group": policy.label, "days": required_days},
+            reason=reason,
+            subject=policy,
+            campus=campus,
+        )
+        policy.pending_days, policy.pending_reason, policy.pending_approval = required_days, reason, approval
+        policy.save(update_fields=["pending_days", "pending_reason", "pending_approval"])
+        audit.record(
+            actor,
+            "footage.retention_shortening_requested",
+            policy,
+            changes={"area_type": area_type, "required_days": [policy.required_days, required_days]},
+            note=reason,
+        )
+    return policy
+
+
+@dataclass(frozen=True)
+class Effective:
+    """A camera's effective retention: the longest requirement that applies, and where it comes from."""
+
+    days: int
+    source: str  # "minimum", "area" or "group"
+    oldest_available: Any = None
+
+    @property
+    def compliant(self) -> bool | None:
+        if self.oldest_available is None:
+            return None
+        return (timezone.localdate() - self.oldest_available).days >= self.days
+
+
+class RetentionTable:
+    """The policies that apply to a set of cameras, loaded once (two queries) for the register."""
+
+    def __init__(self, campus_ids: Iterable[int] | None = None) -> None:
+        areas = AreaRetention.objects.all()
+        rules = RetentionRule.objects.all()
+        if campus_ids is not None:
+            areas, rules = areas.filter(campus__in=campus_ids), rules.filter(campus__in=campus_ids)
+        self.areas = {(a.campus_id, a.area_type): a.required_days for a in areas}
+        self.groups = {r.group_id: r for r in rules}
+
+    def effective(self, camera: Camera) -> Effective:
+        days, source = MIN_RETENTION_DAYS, "minimum"
+        area_days = self.areas.get((camera.area.campus_id, camera.area.area_type))
+        if area_days is not None and area_days > days:
+            days, source = area_days, "area"
+        rule = self.groups.get(camera.group_id) if camera.group_id else None
+        if rule is not None and rule.required_days > days:
+            days, source = rule.required_days, "group"
+        return Effective(days, source, rule.oldest_available if rule is not None else None)
+
+
+def effective_retention(camera: Camera) -> Effective:
+    """The camera's effective retention (DATA-2): the longest of 30 days, its area class's policy and
+    its camera group's rule."""
+    return RetentionTable([camera.area.campus_id]).effective(camera)
+
+
+def may_discard_recording(camera: Camera, start: datetime, end: datetime, *, now: Any = None) -> bool:
+    """May the recording of ``camera`` from ``start`` to ``end`` be overwritten or deleted? Not while
+    any of it is younger than the camera's effective retention, and never while an evidence hold
+    covers it, however old it is (INC-5: holds override retention)."""
+    now = now or timezone.now()
+    if end > now - timedelta(days=effective_retention(camera).days):
+        return False
+    return not (
+        Hold.objects.exclude(status=Hold.Status.RELEASED)
+        .filter(cameras=camera, start__lt=end, end__gt=start)
+        .exists()
+    )

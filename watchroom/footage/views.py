@@ -5,6 +5,7 @@ Views are adapters: they scope through ``visible_to`` and call one service each 
 from __future__ import annotations
 
 import io
+import mimetypes
 import re
 from collections.abc import Callable
 from functools import wraps
@@ -26,13 +27,18 @@ from django.views.decorators.http import require_POST
 from watchroom.approvals.models import Signature
 from watchroom.audit import services as audit
 from watchroom.lib.errors import DomainError
+from watchroom.sites.models import Camera
+from watchroom.sites.querysets import visible_campus_ids
 
-from . import receipt, services
+from . import home_cards, receipt, services
 from .forms import (
     AcknowledgeForm,
+    AreaRetentionForm,
+    DocumentForm,
     HashLookupForm,
     HoldForm,
     ReasonForm,
+    ReExportForm,
     ReleaseForm,
     RequestForm,
     RetentionForm,
@@ -40,7 +46,16 @@ from .forms import (
     UploadForm,
     ViewingForm,
 )
-from .models import EvidenceFile, FootageRequest, Hold, Release, RequestDocument, RetentionRule, Viewing
+from .models import (
+    AreaRetention,
+    EvidenceFile,
+    FootageRequest,
+    Hold,
+    Release,
+    RequestDocument,
+    RetentionRule,
+    Viewing,
+)
 
 
 def require_any(*codes: str) -> Callable:
@@ -71,6 +86,8 @@ def request_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     if status in FootageRequest.Status.values:
         qs = qs.filter(status=status)
+    if request.GET.get("expiring"):
+        qs = home_cards.expiring(qs)
     if q:
         qs = qs.filter(
             Q(number__icontains=q)
@@ -153,6 +170,9 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "ack_form": AcknowledgeForm(),
             "scan_form": ScanForm(),
+            "document_form": DocumentForm(),
+            "can_add_document": (user.has_perm("footage.request") or user.has_perm("footage.operate"))
+            and req.status in services.OPEN_FOR_DOCUMENTS,
         },
     )
 
@@ -169,6 +189,25 @@ def document(request: HttpRequest, pk: int, doc: int) -> FileResponse:
         filename=item.original_name,
         as_attachment=False,
     )
+
+
+@require_POST
+@login_required
+@require_any("footage.request", "footage.operate")
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    req = get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the kind of document and the file."))
+        return redirect(req)
+    _run(
+        request,
+        lambda: services.add_document(
+            req.pk, actor=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"]
+        ),
+        _("The document was added to the request."),
+    )
+    return redirect(req)
 
 
 def _run(request: HttpRequest, fn: Callable[[], Any], success: str) -> None:
@@ -276,6 +315,20 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required("footage.view", raise_exception=True)
+def evidence_list(request: HttpRequest) -> HttpResponse:
+    """The vault: every archive copy with its last verification (periodic and by hand) and result."""
+    qs = EvidenceFile.objects.visible_to(request.user).select_related("request").order_by("-id")
+    state = request.GET.get("state", "")
+    if state == "damaged":
+        qs = qs.filter(integrity_failed_at__isnull=False, status=EvidenceFile.Status.STORED)
+    elif state == "unverified":
+        qs = qs.filter(last_verified_at__isnull=True, status=EvidenceFile.Status.STORED)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "footage/evidence_list.html", {"page": page, "state": state})
+
+
+@login_required
+@permission_required("footage.view", raise_exception=True)
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(
         EvidenceFile.objects.visible_to(request.user).select_related("request"), pk=pk
@@ -288,23 +341,79 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "custody": evidence.custody.select_related("actor"),
             "holds": services.holds_covering(evidence) if evidence.status == "stored" else [],
             "reason_form": ReasonForm(),
+            "re_export_form": ReExportForm(user=request.user, evidence=evidence),
+            "valid_requests": services.requests_for_access(evidence, request.user),
         },
     )
+
+
+def _relied_request(request: HttpRequest, data: Any) -> FootageRequest | None:
+    """The later request an access relies on (``?request=``), scoped; None means the file's own."""
+    pk = data.get("request", "")
+    if not str(pk).isdigit():
+        return None
+    return get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=int(pk))
+
+
+def _stream(request: HttpRequest, pk: int, purpose: str) -> HttpResponse:
+    evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+    try:
+        chunks = services.open_evidence(
+            evidence.pk, actor=request.user, purpose=purpose, relying_on=_relied_request(request, request.GET)
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(evidence)
+    if purpose == "viewed":
+        content_type = mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream"
+        disposition = "inline"
+    else:
+        content_type, disposition = "application/octet-stream", "attachment"
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{evidence.pk}-{evidence.sha256[:12]}.bin"'
+    response["Content-Length"] = str(evidence.size)
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @login_required
 @permission_required("footage.vault", raise_exception=True)
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    return _stream(request, pk, "downloaded")
+
+
+@login_required
+@permission_required("footage.vault", raise_exception=True)
+def evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Play the clip in the browser: decrypted as a stream, inline, logged as a viewing."""
+    return _stream(request, pk, "viewed")
+
+
+@require_POST
+@login_required
+@permission_required("footage.vault", raise_exception=True)
+def evidence_re_export(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+    form = ReExportForm(request.POST, user=request.user, evidence=evidence)
+    if not form.is_valid():
+        messages.error(request, _("Choose the approved copy request and give the recipient."))
+        return redirect(evidence)
+    data = form.cleaned_data
     try:
-        chunks = services.open_evidence(evidence.pk, actor=request.user, purpose="downloaded")
+        release = services.re_export_evidence(
+            evidence.pk,
+            actor=request.user,
+            request=data["request"],
+            recipient_name=data["recipient_name"],
+            recipient_id_number=data["recipient_id_number"],
+            recipient_unit=data["recipient_unit"],
+        )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(evidence)
-    response = StreamingHttpResponse(chunks, content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{evidence.pk}-{evidence.sha256[:12]}.bin"'
-    response["Content-Length"] = str(evidence.size)
-    return response
+    messages.success(request, _("Re-exported; the new receipt is ready to print and sign."))
+    return redirect(release.request)
 
 
 @require_POST
@@ -529,11 +638,53 @@ def viewing_print(request: HttpRequest) -> HttpResponse:
 # --- retention register ---------------------------------------------------------------------------
 
 
+CAMERA_ROWS = 500
+
+
 @login_required
 @permission_required("footage.view", raise_exception=True)
 def retention_list(request: HttpRequest) -> HttpResponse:
     rules = RetentionRule.objects.visible_to(request.user).select_related("group", "campus")
-    return render(request, "footage/retention_list.html", {"rules": rules})
+    areas = AreaRetention.objects.visible_to(request.user).select_related("campus", "pending_approval")
+    table = services.RetentionTable(visible_campus_ids(request.user))
+    cameras = (
+        Camera.objects.visible_to(request.user)
+        .select_related("area", "area__campus", "group")
+        .order_by("area__campus", "number")
+    )
+    rows = [(c, table.effective(c)) for c in cameras[:CAMERA_ROWS]]
+    return render(
+        request,
+        "footage/retention_list.html",
+        {"rules": rules, "areas": areas, "cameras": rows, "limit": CAMERA_ROWS},
+    )
+
+
+@login_required
+@permission_required("footage.retention", raise_exception=True)
+def retention_area_edit(request: HttpRequest) -> HttpResponse:
+    form = AreaRetentionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            policy = services.set_area_retention(
+                data["campus"],
+                data["area_type"],
+                actor=request.user,
+                required_days=data["required_days"],
+                reason=data["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if policy.pending_days is not None and policy.pending_effective_at is None:
+                messages.warning(
+                    request, _("Shortening a retention needs approval; it was sent for approval.")
+                )
+            else:
+                messages.success(request, _("The retention register was updated."))
+            return redirect("footage:retention_list")
+    return render(request, "footage/retention_area_form.html", {"form": form})
 
 
 @login_required

@@ -31,6 +31,7 @@ def objects(w: World) -> dict[str, Any]:
         return w.extra["footage"]
     from watchroom.footage import vault
     from watchroom.footage.models import (
+        AreaRetention,
         EvidenceFile,
         FootageRequest,
         Hold,
@@ -106,6 +107,9 @@ def objects(w: World) -> dict[str, Any]:
         operator=director,
     )
     rule = RetentionRule.objects.create(campus=w.campus_a, group=w.camera_a.group, required_days=30)
+    area_policy = AreaRetention.objects.create(
+        campus=w.campus_a, area_type="pharmacy", required_days=90, updated_by=director
+    )
     w.extra["footage"] = {
         "req": req,
         "doc": doc,
@@ -113,6 +117,7 @@ def objects(w: World) -> dict[str, Any]:
         "hold": hold,
         "viewing": viewing,
         "rule": rule,
+        "area_policy": area_policy,
     }
     return w.extra["footage"]
 
@@ -142,7 +147,14 @@ def _rule(w: World) -> list[Any]:
     return [objects(w)["rule"].pk]
 
 
+def _area_policy(w: World) -> list[Any]:
+    return [objects(w)["area_policy"].pk]
+
+
 _DETAIL = _s(VIEW, 200, headnurse=404)
+# registered by the director: a head nurse sees only the requests they registered
+_ADD_DOC = _s(("secchief", "director", "deputy", "operator"), 302, headnurse=404)
+_ADD_DOC_API = _s(("secchief", "director", "deputy", "operator"), 400, headnurse=404)
 
 CASES = [
     # pages
@@ -150,13 +162,17 @@ CASES = [
     Case("footage:request_create", expect=_s(REQUEST, 200)),
     Case("footage:request_detail", expect=_DETAIL, args=_req, outsider=404),
     Case("footage:document", expect=_DETAIL, args=_doc, outsider=404),
+    Case("footage:document_add", method="post", expect=_ADD_DOC, args=_req, outsider=404),
     Case("footage:evidence_upload", method="post", expect=_s(OPERATE, 302), args=_req, outsider=404),
     Case("footage:release_prepare", method="post", expect=_s(OPERATE, 302), args=_req, outsider=404),
     Case("footage:release_acknowledge", method="post", expect=_s(OPERATE, 302), args=_req, outsider=404),
     Case("footage:release_scan", method="post", expect=_s(OPERATE, 302), args=_req, outsider=404),
     Case("footage:receipt_pdf", expect=_s(VIEW, 200), args=_req, outsider=404),
+    Case("footage:evidence_list", expect=_s(VIEW, 200)),
     Case("footage:evidence_detail", expect=_s(VIEW, 200), args=_ev, outsider=404),
     Case("footage:evidence_download", expect=_s(VAULT, 200), args=_ev),
+    Case("footage:evidence_view", expect=_s(VAULT, 200), args=_ev),
+    Case("footage:evidence_re_export", method="post", expect=_s(VAULT, 302), args=_ev),
     Case("footage:evidence_verify", method="post", expect=_s(OPERATE, 302), args=_ev, outsider=404),
     Case("footage:evidence_destroy", method="post", expect=_s(VAULT, 302), args=_ev),
     Case("footage:hash_lookup", expect=_s(VIEW, 200)),
@@ -175,18 +191,26 @@ CASES = [
     Case("footage:viewing_print", expect=_s(VIEW, 200)),
     Case("footage:retention_list", expect=_s(VIEW, 200)),
     Case("footage:retention_edit", expect=_s(RETENTION, 200)),
+    Case("footage:retention_area_edit", expect=_s(RETENTION, 200)),
+    Case("footage:retention_area_edit", method="post", label="invalid", expect=_s(RETENTION, 200)),
     # API
     Case("footage-request-list", expect=_s(VIEW + REQUEST, 200)),
     Case("footage-request-list", method="post", label="create", expect=_s(REQUEST, 400)),
     Case("footage-request-detail", expect=_DETAIL, args=_req, outsider=404),
     Case("footage-request-document", expect=_DETAIL, args=_doc, outsider=404),
+    Case("footage-request-add-document", method="post", expect=_ADD_DOC_API, args=_req, outsider=404),
+    Case("footage-request-receipt-scan", method="post", expect=_s(OPERATE, 400), args=_req, outsider=404),
     Case("footage-request-upload", method="post", expect=_s(OPERATE, 400), args=_req, outsider=404),
     Case("footage-request-release", method="post", expect=_s(OPERATE, 400), args=_req, outsider=404),
     Case("footage-request-acknowledge", method="post", expect=_s(OPERATE, 400), args=_req, outsider=404),
     Case("footage-evidence-list", expect=_s(VIEW, 200)),
     Case("footage-evidence-detail", expect=_s(VIEW, 200), args=_ev, outsider=404),
     Case("footage-evidence-download", expect=_s(VAULT, 200), args=_ev),
+    Case("footage-evidence-view", expect=_s(VAULT, 200), args=_ev),
+    Case("footage-evidence-re-export", method="post", expect=_s(VAULT, 400), args=_ev),
     Case("footage-evidence-verify", method="post", expect=_s(VAULT, 200), args=_ev),
+    Case("footage-evidence-destroy", method="post", expect=_s(VAULT, 400), args=_ev),
+    Case("footage-evidence-destruction", expect=_s(VIEW, 200), args=_ev, outsider=404),
     Case("footage-evidence-lookup", method="post", expect=_s(VIEW, 200), data={"sha256": "0" * 64}),
     Case("footage-hold-list", expect=_s(VIEW, 200)),
     Case("footage-hold-list", method="post", label="create", expect=_s(OPERATE, 400)),
@@ -198,4 +222,8 @@ CASES = [
     Case("footage-retention-list", expect=_s(VIEW, 200)),
     Case("footage-retention-list", method="post", label="create", expect=_s(RETENTION, 400)),
     Case("footage-retention-detail", expect=_s(VIEW, 200), args=_rule, outsider=404),
+    Case("footage-area-retention-list", expect=_s(VIEW, 200)),
+    Case("footage-area-retention-list", method="post", label="create", expect=_s(RETENTION, 400)),
+    Case("footage-area-retention-detail", expect=_s(VIEW, 200), args=_area_policy, outsider=404),
+    Case("footage-area-retention-effective", expect=_s(VIEW, 200)),
 ]
