@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models, transaction
+from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions, mixins, permissions, serializers, status, viewsets
@@ -194,31 +194,15 @@ class AlarmViewSet(
             if not form.is_valid():
                 detail = form.errors
                 raise exceptions.ValidationError({"index": index, **detail} if batch else detail)
-        answers = []
-        with transaction.atomic():
-            for form in forms:
-                d = form.validated_data
-                alarm, created = services.receive_alarm(
-                    request.auth,
-                    event_id=d["event_id"],
-                    occurred_at=d["occurred_at"],
-                    alarm_type=d["alarm_type"],
-                    priority=d["priority"],
-                    method=d["method"],
-                    camera=d["camera"],
-                    area=d["area"],
-                    place=d["place"],
-                    description=d["description"],
-                    details=d["details"],
-                )
-                answers.append(
-                    {
-                        "id": alarm.pk,
-                        "group_key": alarm.group_key,
-                        "room": alarm.room_id,
-                        "duplicate": not created,
-                    }
-                )
+        fields = [dict(form.validated_data) for form in forms]
+        if batch:
+            results = services.receive_alarms(request.auth, fields)
+        else:
+            results = [services.receive_alarm(request.auth, **fields[0])]
+        answers = [
+            {"id": alarm.pk, "group_key": alarm.group_key, "room": alarm.room_id, "duplicate": not created}
+            for alarm, created in results
+        ]
         created_any = any(not a["duplicate"] for a in answers)
         code = status.HTTP_201_CREATED if created_any else status.HTTP_200_OK
         return Response(answers if batch else answers[0], status=code)

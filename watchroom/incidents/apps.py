@@ -15,3 +15,16 @@ class IncidentsConfig(AppConfig):
 
         channels.register(WeComChannel())
         channels.register(DingTalkChannel())
+
+        # the intake's camera lookup (intake_cache) forgets a camera as soon as it or its group changes
+        from django.db.models.signals import post_delete, post_save
+
+        from watchroom.sites.models import Camera, CameraGroup
+
+        from .intake_cache import clear_cameras
+
+        for model in (Camera, CameraGroup):
+            post_save.connect(clear_cameras, sender=model, dispatch_uid=f"incidents.cameras.{model.__name__}")
+            post_delete.connect(
+                clear_cameras, sender=model, dispatch_uid=f"incidents.cameras-d.{model.__name__}"
+            )

@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from watchroom.sites.models import Area, Camera, MonitoringRoom
+from watchroom.sites.models import Area, Camera, Campus, MonitoringRoom
 
-from .models import AlarmType, IncidentType, Priority, Severity, SourceKind, TimelineEntry
+from .models import AlarmType, IncidentType, Priority, RobotWebhook, Severity, SourceKind, TimelineEntry
 from .services import DEFAULT_HOLD_MINUTES, ENTRY_KINDS
 
 
@@ -99,4 +99,77 @@ class DrillForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["room"].queryset = MonitoringRoom.objects.visible_to(user).filter(is_active=True)
+
+
+class PlaybookForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+
+
+class PlaybookStepForm(forms.Form):
+    order = forms.IntegerField(label=_("Order"), min_value=1, max_value=99)
+    title = forms.CharField(label=_("Step"), max_length=300)
+    responsible_role = forms.ChoiceField(label=_("Responsible role"), choices=[])
+    contacts = forms.CharField(label=_("Contacts"), max_length=300, required=False)
+    mandatory = forms.BooleanField(label=_("Mandatory"), required=False, initial=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from watchroom.accounts.roles import Role
+
+        self.fields["responsible_role"].choices = Role.choices
+
+
+PlaybookStepFormSet = forms.formset_factory(PlaybookStepForm, extra=2, can_delete=True, max_num=50)
+
+
+class ContactForm(forms.Form):
+    campus = forms.ModelChoiceField(label=_("Campus"), queryset=Campus.objects.none())
+    incident_type = forms.ChoiceField(
+        label=_("Incident type"), choices=[("", _("All types")), *IncidentType.choices], required=False
+    )
+    department = forms.CharField(label=_("Department"), max_length=100)
+    name = forms.CharField(label=_("Name"), max_length=60)
+    title = forms.CharField(label=_("Function"), max_length=60, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=32)
+    webhook = forms.ModelChoiceField(
+        label=_("Group robot"), queryset=RobotWebhook.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campus"].queryset = Campus.objects.visible_to(user)
+        self.fields["webhook"].queryset = RobotWebhook.objects.visible_to(user).filter(is_active=True)
+        if editing:  # a contact stays on its campus
+            del self.fields["campus"]
+
+
+class WebhookForm(forms.Form):
+    campus = forms.ModelChoiceField(label=_("Campus"), queryset=Campus.objects.none())
+    name = forms.CharField(label=_("Name"), max_length=100)
+    channel = forms.ChoiceField(label=_("Channel"), choices=RobotWebhook.Channel.choices)
+    url = forms.CharField(label=_("Webhook URL"), max_length=500)
+    secret = forms.CharField(
+        label=_("Signing secret (DingTalk 加签)"),
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["campus"].queryset = Campus.objects.visible_to(user)
+
+
+class ManualAlarmPageForm(ManualAlarmForm):
+    """The manual alarm page (console or duty log): a room when no camera says where, and the
+    duty-log entry it comes from (prefilled from `?log_entry=`)."""
+
+    field_order = ["alarm_type", "priority", "room", "camera", "place", "description"]
+
+    room = forms.ModelChoiceField(label=_("Monitoring room"), queryset=MonitoringRoom.objects.none())
+    log_entry = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
         self.fields["room"].queryset = MonitoringRoom.objects.visible_to(user).filter(is_active=True)

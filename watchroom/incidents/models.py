@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from watchroom.accounts.roles import Role
+from watchroom.lib import crypto
 
 from . import querysets
 
@@ -183,6 +184,15 @@ class Alarm(models.Model):
     raised_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("raised by")
     )
+    # a manual alarm raised from a duty-log entry (DUTY-5) points to it
+    duty_log_entry = models.ForeignKey(
+        "duty.LogEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("duty log entry"),
+    )
 
     objects = querysets.AlarmQuerySet.as_manager()
 
@@ -210,7 +220,10 @@ class Alarm(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.pk} {self.get_alarm_type_display()}"
+        # not get_alarm_type_display(): it rebuilds a dict of the lazy choices on every call, which
+        # was a tenth of the intake's time (the audit event's target text is this string)
+        label = AlarmType(self.alarm_type).label if self.alarm_type in AlarmType.values else self.alarm_type
+        return f"#{self.pk} {label}"
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk and not self._state.adding:
@@ -536,6 +549,8 @@ class RobotWebhook(models.Model):
     name = models.CharField(_("name"), max_length=100)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     url = models.CharField(_("webhook URL"), max_length=500)
+    # DingTalk 加签: the robot's signing secret, AES-256-GCM at rest (lib.crypto); empty = unsigned
+    secret_encrypted = models.TextField(_("signing secret (encrypted)"), blank=True, editable=False)
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = querysets.CampusScoped.as_manager()
@@ -547,6 +562,24 @@ class RobotWebhook(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def set_secret(self, plain: str) -> None:
+        self.secret_encrypted = crypto.encrypt_text(plain) if plain else ""
+
+    def get_secret(self) -> str:
+        return crypto.decrypt_text(self.secret_encrypted) if self.secret_encrypted else ""
+
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.secret_encrypted)
+
+    @property
+    def url_host(self) -> str:
+        """The address without its path and token (what the pages show after creation)."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
 
 
 class RobotMessage(models.Model):

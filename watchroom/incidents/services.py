@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +28,7 @@ from watchroom.audit import services as audit
 from watchroom.lib.errors import DomainError, InvalidTransition, PermissionRefused, ValidationFailed
 from watchroom.sites.models import Area, Camera, Campus, MonitoringRoom
 
+from . import intake_cache
 from .models import (
     Alarm,
     AlarmAck,
@@ -146,6 +147,7 @@ def rotate_source_key(source_id: int, *, actor: Any) -> tuple[AlarmSource, str]:
     source.key_prefix, source.key_hash = key[:10], AlarmSource.hash_key(key)
     source.save(update_fields=["key_prefix", "key_hash"])
     audit.record(actor, "incidents.source_key_rotated", source)
+    _forget_lookups()
     return source, key
 
 
@@ -160,17 +162,30 @@ def retire_source(source_id: int, *, actor: Any, reason: str) -> AlarmSource:
     source.is_active, source.retired_reason = False, reason.strip()[:300]
     source.save(update_fields=["is_active", "retired_reason"])
     audit.record(actor, "incidents.source_retired", source, note=source.retired_reason)
+    _forget_lookups()
     return source
 
 
 def source_for_key(key: str) -> AlarmSource | None:
+    """The active source of an API key (by its SHA-256), cached briefly per process (intake_cache)."""
     if not key:
         return None
-    return (
-        AlarmSource.objects.select_related("campus", "room")
-        .filter(key_hash=AlarmSource.hash_key(key), is_active=True)
-        .first()
+    key_hash = AlarmSource.hash_key(key)
+    return intake_cache.sources.get(
+        key_hash,
+        lambda: (
+            AlarmSource.objects.select_related("campus", "room")
+            .filter(key_hash=key_hash, is_active=True)
+            .first()
+        ),
     )
+
+
+def _forget_lookups() -> None:
+    """Now (this thread's next lookup reads the changed row) and again on commit (a lookup by another
+    thread between now and the commit may have cached the row as it was)."""
+    intake_cache.clear_all()
+    transaction.on_commit(intake_cache.clear_all)
 
 
 # --- alarms --------------------------------------------------------------------------------------
@@ -190,22 +205,85 @@ def _check_taxonomy(alarm_type: str, method: str, priority: Any) -> int:
     return prio
 
 
+_GROUP_SQL = (
+    "SELECT group_key FROM incidents_alarm WHERE {source} AND {place} AND alarm_type = %s"
+    " AND received_at >= %s ORDER BY id DESC LIMIT 1"
+)
+
+
 def _group_key(
     source_id: int | None, camera: Camera | None, area: Area | None, alarm_type: str, now: Any
 ) -> tuple[str, bool]:
     """The storm group of a new alarm: the group of the latest alarm of the same source, camera (or
-    area) and type within the window, or a new group. No alarm is dropped."""
-    where = {"camera": camera} if camera is not None else {"camera__isnull": True, "area": area}
-    recent = Alarm.objects.filter(
-        source_id=source_id, alarm_type=alarm_type, received_at__gte=now - storm_window(), **where
-    ).order_by("-id")
-    key = recent.values_list("group_key", flat=True).first()
-    if key:
-        return key, False
+    area) and type within the window, or a new group. No alarm is dropped.
+
+    Raw SQL (served by `inc_alarm_storm_idx`): it runs for every alarm, and compiling the ORM query
+    cost more than running it (docs/benchmarks.md)."""
+    params: list[Any] = []
+    if source_id is None:
+        source_sql = "source_id IS NULL"
+    else:
+        source_sql, params = "source_id = %s", [source_id]
+    if camera is not None:
+        place_sql = "camera_id = %s"
+        params.append(camera.pk)
+    elif area is not None:
+        place_sql = "camera_id IS NULL AND area_id = %s"
+        params.append(area.pk)
+    else:
+        place_sql = "camera_id IS NULL AND area_id IS NULL"
+    params += [alarm_type, connection.ops.adapt_datetimefield_value(now - storm_window())]
+    with connection.cursor() as cursor:
+        cursor.execute(_GROUP_SQL.format(source=source_sql, place=place_sql), params)
+        row = cursor.fetchone()
+    if row and row[0]:
+        return row[0], False
     return secrets.token_hex(8), True
 
 
-def receive_alarm(
+def _camera_by_number(number: str) -> Camera | None:
+    return intake_cache.cameras.get(
+        number, lambda: Camera.objects.select_related("group__room", "area").filter(number=number).first()
+    )
+
+
+def _system_actor() -> Any:
+    return intake_cache.actors.get("system", _system)
+
+
+def _lock_source(source_id: int) -> None:
+    """Serialise the alarms of one source (storm grouping reads the latest of its group). SQLite
+    needs no lock: every transaction there is BEGIN IMMEDIATE, one writer at a time."""
+    if connection.vendor == "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM incidents_alarmsource WHERE id = %s FOR UPDATE", [source_id])
+
+
+_ALARM_FIELDS = [f for f in Alarm._meta.concrete_fields if not f.primary_key]
+_INSERT_ALARM_SQL = (
+    f"INSERT INTO {Alarm._meta.db_table} ({', '.join(f.column for f in _ALARM_FIELDS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_ALARM_FIELDS))}) RETURNING id"
+)
+
+
+def _insert_alarm(**values: Any) -> Alarm:
+    """One INSERT … RETURNING id of a new alarm, values prepared by each field as the ORM would
+    (`get_db_prep_save`), without the ORM's per-call query compilation (a third of the intake's time)."""
+    alarm = Alarm(**values)
+    for field in _ALARM_FIELDS:  # defaults and callables, as Model.save() would fill them
+        if getattr(alarm, field.attname) is None and field.has_default():
+            setattr(alarm, field.attname, field.get_default())
+    params = [f.get_db_prep_save(getattr(alarm, f.attname), connection) for f in _ALARM_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_ALARM_SQL, params)
+        (alarm.pk,) = cursor.fetchone()
+    alarm._state.adding = False
+    alarm._state.db = connection.alias
+    return alarm
+
+
+def _prepare_alarm(
     source: AlarmSource,
     *,
     event_id: str,
@@ -218,68 +296,130 @@ def receive_alarm(
     place: str = "",
     description: str = "",
     details: dict[str, Any] | None = None,
-) -> tuple[Alarm, bool]:
-    """Store an alarm posted by a source. Idempotent per (source, event id): a repeat returns the
-    stored alarm and False. Refuses (nothing stored) an unknown camera or area, a bad type or priority."""
+) -> dict[str, Any]:
+    """Check one posted alarm and resolve its camera, area and room; the values of its row, less the
+    storm group. Raises ValidationFailed (nothing stored)."""
     event_id = (event_id or "").strip()
     if not event_id or len(event_id) > 100:
         raise ValidationFailed(_("An event id (up to 100 characters) is required."), code="bad_event_id")
     prio = _check_taxonomy(alarm_type, method, priority)
     if occurred_at is None or timezone.is_naive(occurred_at):
         raise ValidationFailed(_("The time needs a time zone."), code="bad_time")
-    existing = Alarm.objects.filter(source=source, source_event_id=event_id).first()
-    if existing is not None:
-        return existing, False
     cam = area_obj = None
     if camera:
-        cam = Camera.objects.select_related("group__room", "area").filter(number=camera).first()
+        cam = _camera_by_number(camera)
         if cam is None or cam.area.campus_id != source.campus_id:
             raise ValidationFailed(_("Unknown camera for this source."), code="unknown_camera")
-        area_obj = None
     elif area:
         area_obj = Area.objects.filter(campus=source.campus_id, code=area).first()
         if area_obj is None:
             raise ValidationFailed(_("Unknown area for this source."), code="unknown_area")
     elif not (place or "").strip():
         raise ValidationFailed(_("Give a camera, an area or a place."), code="place_required")
-    room = _room_for(source.campus, cam, source.room)
+    return {
+        "source": source,
+        "source_event_id": event_id,
+        "occurred_at": occurred_at,
+        "method": method,
+        "alarm_type": alarm_type,
+        "priority": prio,
+        "campus_id": source.campus_id,
+        "room": _room_for(source.campus, cam, source.room),
+        "camera": cam,
+        "area": area_obj or (cam.area if cam else None),
+        "place": (place or "")[:200],
+        "description": (description or "")[:500],
+        "details": details or {},
+    }
+
+
+def _audit_received(actor: Any, alarm: Alarm) -> None:
+    source = alarm.source
+    assert source is not None  # noqa: S101 - alarms from sources only
+    audit.record(
+        actor,
+        "incidents.alarm_received",
+        alarm,
+        changes={
+            "source": source.pk,
+            "event": alarm.source_event_id,
+            "type": alarm.alarm_type,
+            "priority": alarm.priority,
+        },
+        username=f"source:{source.name}",
+    )
+
+
+def receive_alarm(source: AlarmSource, **fields: Any) -> tuple[Alarm, bool]:
+    """Store an alarm posted by a source (fields as `_prepare_alarm`: event_id, occurred_at,
+    alarm_type, priority, method, camera, area, place, description, details). Idempotent per (source,
+    event id): a repeat returns the stored alarm and False. Refuses (nothing stored) an unknown camera
+    or area, a bad type or priority.
+
+    Three statements per new alarm with a known camera, plus the audit service's own (INC-1): the
+    source lock (PostgreSQL only), the storm-group lookup, the INSERT; source, camera and the system
+    actor come from the process's short-lived lookups (`intake_cache`). A repeated event id is caught
+    by the unique constraint `inc_alarm_source_event_unique` rather than looked up first: the
+    transaction (or savepoint) rolls back and the stored alarm is returned."""
+    values = _prepare_alarm(source, **fields)
+    actor = _system_actor()
     try:
         with transaction.atomic():
-            # serialise the alarms of one source: storm grouping reads the latest of its group
-            AlarmSource.objects.select_for_update().filter(pk=source.pk).values_list("pk", flat=True).first()
+            _lock_source(source.pk)
             now = timezone.now()
-            key, head = _group_key(source.pk, cam, area_obj, alarm_type, now)
-            alarm = Alarm.objects.create(
-                source=source,
-                source_event_id=event_id,
-                occurred_at=occurred_at,
-                received_at=now,
-                method=method,
-                alarm_type=alarm_type,
-                priority=prio,
-                campus_id=source.campus_id,
-                room=room,
-                camera=cam,
-                area=area_obj or (cam.area if cam else None),
-                place=(place or "")[:200],
-                description=(description or "")[:500],
-                details=details or {},
-                group_key=key,
-                is_group_head=head,
-            )
-            audit.record(
-                _system(),
-                "incidents.alarm_received",
-                alarm,
-                changes={"source": source.pk, "event": event_id, "type": alarm_type, "priority": prio},
-                username=f"source:{source.name}",
-            )
+            key, head = _group_key(source.pk, values["camera"], values["area"] if not values["camera"] else None,
+                                   values["alarm_type"], now)  # fmt: skip
+            alarm = _insert_alarm(**values, received_at=now, group_key=key, is_group_head=head)
+            _audit_received(actor, alarm)
     except IntegrityError:
-        existing = Alarm.objects.filter(source=source, source_event_id=event_id).first()
+        existing = Alarm.objects.filter(source=source, source_event_id=values["source_event_id"]).first()
         if existing is None:
             raise
         return existing, False
     return alarm, True
+
+
+@transaction.atomic
+def receive_alarms(source: AlarmSource, items: Sequence[dict[str, Any]]) -> list[tuple[Alarm, bool]]:
+    """A batch of alarms from one source in one transaction (the list form of POST /api/v1/alarms/).
+
+    All or nothing: every item is checked first, a bad one refuses the batch. Event ids already
+    stored (or repeated within the batch) return the stored alarm and False, as `receive_alarm` does.
+    The source is locked once, the stored duplicates are found with one query, the storm group of
+    each (camera or area, type) is looked up once, the new rows go in with one multi-row INSERT, and
+    each alarm still gets its own audit event (INC-1, DATA-7)."""
+    prepared = [_prepare_alarm(source, **item) for item in items]
+    actor = _system_actor()
+    _lock_source(source.pk)
+    event_ids = [v["source_event_id"] for v in prepared]
+    stored = {
+        a.source_event_id: a for a in Alarm.objects.filter(source=source, source_event_id__in=event_ids)
+    }
+    now = timezone.now()
+    groups: dict[tuple[Any, Any, str], tuple[str, bool]] = {}
+    new: list[Alarm] = []
+    planned: dict[str, Alarm] = {}
+    order: list[tuple[str, bool]] = []
+    for v in prepared:
+        eid = v["source_event_id"]
+        if eid in stored or eid in planned:
+            order.append((eid, False))
+            continue
+        cam, area = v["camera"], (v["area"] if not v["camera"] else None)
+        gkey = (cam.pk if cam else None, area.pk if area else None, v["alarm_type"])
+        if gkey in groups:
+            key, head = groups[gkey][0], False
+        else:
+            key, head = _group_key(source.pk, cam, area, v["alarm_type"], now)
+        groups[gkey] = (key, head)
+        alarm = Alarm(**v, received_at=now, group_key=key, is_group_head=head)
+        new.append(alarm)
+        planned[eid] = alarm
+        order.append((eid, True))
+    Alarm.objects.bulk_create(new)
+    for alarm in new:
+        _audit_received(actor, alarm)
+    return [(planned[eid] if created else stored.get(eid) or planned[eid], created) for eid, created in order]
 
 
 @transaction.atomic
@@ -295,10 +435,14 @@ def raise_manual_alarm(
     description: str = "",
     method: str = AlarmMethod.VIDEO,
     is_drill: bool = False,
+    log_entry: Any = None,
 ) -> Alarm:
-    """An alarm raised by a person (console, duty log; INC-1). Routed like any other."""
+    """An alarm raised by a person (console, duty log; INC-1). Routed like any other. Raised from a
+    duty-log entry (DUTY-5) it points to the entry, which must be of the same campus."""
     _require(actor, HANDLE)
     prio = _check_taxonomy(alarm_type, method, priority)
+    if log_entry is not None and campus is None and camera is None and area is None:
+        campus = log_entry.room.campus
     if camera is not None:
         campus = camera.area.campus
         area = area or camera.area
@@ -308,6 +452,8 @@ def raise_manual_alarm(
         raise ValidationFailed(_("Give a camera, an area or a campus."), code="place_required")
     if camera is None and area is None and not (place or "").strip():
         raise ValidationFailed(_("Give a camera, an area or a place."), code="place_required")
+    if log_entry is not None and log_entry.room.campus_id != campus.pk:
+        raise ValidationFailed(_("The duty-log entry is of another campus."), code="log_entry_campus")
     now = timezone.now()
     key, head = (
         _group_key(None, camera, area, alarm_type, now) if not is_drill else (secrets.token_hex(8), True)
@@ -320,7 +466,7 @@ def raise_manual_alarm(
         alarm_type=alarm_type,
         priority=prio,
         campus=campus,
-        room=_room_for(campus, camera, None),
+        room=_room_for(campus, camera, log_entry.room if log_entry is not None else None),
         camera=camera,
         area=area,
         place=(place or "")[:200],
@@ -329,8 +475,12 @@ def raise_manual_alarm(
         is_group_head=head,
         is_drill=is_drill,
         raised_by=actor,
+        duty_log_entry=log_entry,
     )
-    audit.record(actor, "incidents.alarm_raised", alarm, changes={"type": alarm_type, "priority": prio})
+    changes: dict[str, Any] = {"type": alarm_type, "priority": prio}
+    if log_entry is not None:
+        changes["log_entry"] = log_entry.pk
+    audit.record(actor, "incidents.alarm_raised", alarm, changes=changes)
     return alarm
 
 
@@ -426,6 +576,8 @@ def publish_playbook(
         raise ValidationFailed(_("Unknown incident type."), code="bad_incident_type")
     if not steps:
         raise ValidationFailed(_("A playbook needs at least one step."), code="steps_required")
+    # steps go in the order given by their "order" (ties keep the list order), renumbered 1…n
+    steps = sorted(steps, key=lambda st: int(st.get("order") or 0))
     for step in steps:
         if not str(step.get("title", "")).strip():
             raise ValidationFailed(_("Every step needs a title."), code="step_title_required")
@@ -454,25 +606,123 @@ def publish_playbook(
     return playbook
 
 
+def _check_webhook_url(url: str) -> str:
+    url = (url or "").strip()
+    if not url.startswith(("http://", "https://")) or len(url) > 500:
+        raise ValidationFailed(_("The webhook address must be an http(s) URL."), code="bad_url")
+    return url
+
+
 @transaction.atomic
-def create_webhook(*, actor: Any, campus: Campus, name: str, channel: str, url: str) -> RobotWebhook:
+def create_webhook(
+    *, actor: Any, campus: Campus, name: str, channel: str, url: str, secret: str = ""
+) -> RobotWebhook:
+    """Register a group robot (INC-3, INC-8). The address carries the robot's token and the DingTalk
+    signing secret (加签) is stored encrypted (AES-256-GCM); the page shows them once, then only the
+    host of the address and whether a secret is set. The audit event holds neither."""
     _require(actor, MANAGE)
     if channel not in RobotWebhook.Channel.values:
         raise ValidationFailed(_("Unknown channel."), code="bad_channel")
-    if not url.startswith(("http://", "https://")):
-        raise ValidationFailed(_("The webhook address must be an http(s) URL."), code="bad_url")
-    hook = RobotWebhook.objects.create(campus=campus, name=name.strip(), channel=channel, url=url.strip())
-    audit.record(actor, "incidents.webhook_created", hook, changes={"channel": channel})
+    url = _check_webhook_url(url)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Give the webhook a name."), code="name_required")
+    secret = (secret or "").strip()
+    if secret and channel != RobotWebhook.Channel.DINGTALK:
+        raise ValidationFailed(_("Only DingTalk robots sign with a secret."), code="secret_not_supported")
+    hook = RobotWebhook(campus=campus, name=name[:100], channel=channel, url=url)
+    hook.set_secret(secret)
+    hook.save()
+    audit.record(
+        actor,
+        "incidents.webhook_created",
+        hook,
+        changes={"channel": channel, "host": hook.url_host, "signed": bool(secret)},
+    )
     return hook
 
 
 @transaction.atomic
-def create_contact(*, actor: Any, campus: Campus, **fields: Any) -> EmergencyContact:
+def retire_webhook(webhook_id: int, *, actor: Any, reason: str) -> RobotWebhook:
+    """Take a group robot out of use (kept for the record of the messages it carried)."""
     _require(actor, MANAGE)
-    if not str(fields.get("department", "")).strip() or not str(fields.get("phone", "")).strip():
+    hook = RobotWebhook.objects.select_for_update().get(pk=webhook_id)
+    if not hook.is_active:
+        raise InvalidTransition(_("The webhook is already retired."), code="already_retired")
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Give a reason."), code="reason_required")
+    hook.is_active = False
+    hook.save(update_fields=["is_active"])
+    audit.record(actor, "incidents.webhook_retired", hook, note=reason.strip()[:300])
+    return hook
+
+
+CONTACT_FIELDS = ["incident_type", "department", "name", "title", "phone", "user", "webhook"]
+
+
+def _check_contact(campus: Campus, fields: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(fields) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown contact fields."), code="bad_fields")
+    for key in ("department", "name", "title", "phone"):
+        if key in fields:
+            fields[key] = str(fields[key] or "").strip()
+    if not fields.get("department") or not fields.get("phone"):
         raise ValidationFailed(_("Department and phone are required."), code="contact_incomplete")
+    if fields.get("incident_type") and fields["incident_type"] not in IncidentType.values:
+        raise ValidationFailed(_("Unknown incident type."), code="bad_incident_type")
+    hook = fields.get("webhook")
+    if hook is not None and (hook.campus_id != campus.pk or not hook.is_active):
+        raise ValidationFailed(_("The group robot is retired or on another campus."), code="bad_webhook")
+    return fields
+
+
+@transaction.atomic
+def create_contact(*, actor: Any, campus: Campus, **fields: Any) -> EmergencyContact:
+    """Add a contact to the emergency contact list of a campus (INC-7)."""
+    _require(actor, MANAGE)
+    fields = _check_contact(campus, {"incident_type": "", "name": "", "title": "", **fields})
     contact = EmergencyContact.objects.create(campus=campus, **fields)
-    audit.record(actor, "incidents.contact_created", contact, changes={"department": contact.department})
+    audit.record(
+        actor,
+        "incidents.contact_created",
+        contact,
+        changes=audit.diff({}, audit.snapshot(contact, CONTACT_FIELDS)),
+    )
+    return contact
+
+
+@transaction.atomic
+def update_contact(contact_id: int, *, actor: Any, **fields: Any) -> EmergencyContact:
+    """Change a contact's type, department, name, function, phone, account or group robot (INC-7)."""
+    _require(actor, MANAGE)
+    contact = EmergencyContact.objects.select_for_update().get(pk=contact_id)
+    if not contact.is_active:
+        raise InvalidTransition(_("The contact is retired."), code="contact_retired")
+    before = audit.snapshot(contact, CONTACT_FIELDS)
+    merged = _check_contact(contact.campus, {**{k: getattr(contact, k) for k in CONTACT_FIELDS}, **fields})
+    for key, value in merged.items():
+        setattr(contact, key, value)
+    changes = audit.diff(before, audit.snapshot(contact, CONTACT_FIELDS))
+    if not changes:
+        return contact
+    contact.save(update_fields=list(changes))
+    audit.record(actor, "incidents.contact_updated", contact, changes=changes)
+    return contact
+
+
+@transaction.atomic
+def retire_contact(contact_id: int, *, actor: Any, reason: str) -> EmergencyContact:
+    """Take a contact off the list; the row stays (incidents' timelines point to it)."""
+    _require(actor, MANAGE)
+    contact = EmergencyContact.objects.select_for_update().get(pk=contact_id)
+    if not contact.is_active:
+        raise InvalidTransition(_("The contact is retired."), code="contact_retired")
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Give a reason."), code="reason_required")
+    contact.is_active = False
+    contact.save(update_fields=["is_active"])
+    audit.record(actor, "incidents.contact_retired", contact, note=reason.strip()[:300])
     return contact
 
 

@@ -27,8 +27,10 @@ from .models import (
     EmergencyContact,
     Incident,
     IncidentStep,
+    IncidentType,
     Playbook,
     Priority,
+    RobotWebhook,
 )
 
 VIEW, HANDLE, MANAGE = services.VIEW, services.HANDLE, services.MANAGE
@@ -447,7 +449,9 @@ def drill_start(request: HttpRequest) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def playbook_list(request: HttpRequest) -> HttpResponse:
     playbooks = Playbook.objects.visible_to(request.user).filter(is_active=True).prefetch_related("steps")
-    return render(request, "incidents/playbook_list.html", {"playbooks": playbooks})
+    return render(
+        request, "incidents/playbook_list.html", {"playbooks": playbooks, "types": IncidentType.choices}
+    )
 
 
 @login_required
@@ -486,3 +490,218 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(
         request, "incidents/statistics.html", {"s": stats.compute(request.user), "priorities": Priority}
     )
+
+
+# --- playbook, contact, webhook and source editors (INC-7, INC-3) --------------------------------------------
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def playbook_edit(request: HttpRequest, incident_type: str) -> HttpResponse:
+    """Edit the steps of a type's playbook; saving publishes a new version (old versions are kept)."""
+    if incident_type not in IncidentType.values:
+        raise Http404
+    current = (
+        Playbook.objects.visible_to(request.user)
+        .filter(incident_type=incident_type, is_active=True)
+        .prefetch_related("steps")
+        .first()
+    )
+    initial = [
+        {"order": s.order, "title": s.title, "responsible_role": s.responsible_role, "contacts": s.contacts,
+         "mandatory": s.mandatory}
+        for s in (current.steps.all() if current else [])
+    ]  # fmt: skip
+    form = forms.PlaybookForm(request.POST or None, initial={"name": current.name if current else ""})
+    formset = forms.PlaybookStepFormSet(request.POST or None, initial=initial, prefix="steps")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        steps = [
+            {"order": d["order"], "title": d["title"], "role": d["responsible_role"], "contacts": d["contacts"],
+             "mandatory": d["mandatory"]}
+            for d in formset.cleaned_data
+            if d and not d.get("DELETE")
+        ]  # fmt: skip
+        try:
+            services.publish_playbook(
+                actor=request.user, incident_type=incident_type, name=form.cleaned_data["name"], steps=steps
+            )
+            messages.success(request, _("Playbook published."))
+            return redirect("incidents:playbook_list")
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request,
+        "incidents/playbook_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "current": current,
+            "type_label": IncidentType(incident_type).label,
+        },
+    )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def contact_create(request: HttpRequest) -> HttpResponse:
+    form = forms.ContactForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        campus = d.pop("campus")
+        try:
+            services.create_contact(actor=request.user, campus=campus, **d)
+            messages.success(request, _("Contact saved."))
+            return redirect("incidents:contact_list")
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "incidents/contact_form.html", {"form": form, "contact": None})
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(
+        EmergencyContact.objects.visible_to(request.user).filter(is_active=True), pk=pk
+    )
+    initial = {f: getattr(contact, f) for f in services.CONTACT_FIELDS}
+    form = forms.ContactForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_contact(contact.pk, actor=request.user, **form.cleaned_data)
+            messages.success(request, _("Contact saved."))
+            return redirect("incidents:contact_list")
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request,
+        "incidents/contact_form.html",
+        {"form": form, "contact": contact, "retire": forms.ReasonForm()},
+    )
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def contact_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(EmergencyContact.objects.visible_to(request.user), pk=pk)
+    try:
+        services.retire_contact(contact.pk, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Contact retired."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("incidents:contact_list")
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def webhook_list(request: HttpRequest) -> HttpResponse:
+    """Group robots: register (address and secret shown once), list (host only), retire."""
+    hooks = RobotWebhook.objects.visible_to(request.user).select_related("campus")
+    form = forms.WebhookForm(request.POST or None, user=request.user)
+    created = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_webhook(actor=request.user, **form.cleaned_data)
+            form = forms.WebhookForm(user=request.user)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request,
+        "incidents/webhook_list.html",
+        {
+            "hooks": hooks,
+            "form": form,
+            "created": created,
+            "created_secret": created and created.get_secret(),
+        },
+    )
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def webhook_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    hook = get_object_or_404(RobotWebhook.objects.visible_to(request.user), pk=pk)
+    try:
+        services.retire_webhook(hook.pk, actor=request.user, reason=request.POST.get("reason", ""))
+        messages.success(request, _("Webhook retired."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("incidents:webhook_list")
+
+
+@require_POST
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def source_rotate(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new API key for a source, shown once on the page; the old key stops working."""
+    source = get_object_or_404(AlarmSource.objects.visible_to(request.user).filter(is_active=True), pk=pk)
+    _source, new_key = services.rotate_source_key(source.pk, actor=request.user)
+    sources = AlarmSource.objects.visible_to(request.user).select_related("campus", "room")
+    return render(
+        request,
+        "incidents/source_list.html",
+        {
+            "sources": sources,
+            "form": forms.SourceForm(user=request.user),
+            "new_key": new_key,
+            "rotated": source,
+        },
+    )
+
+
+# --- manual alarms from the console and the duty log (INC-1, DUTY-5) ------------------------------------------
+
+
+def _log_entry(request: HttpRequest, pk: Any) -> Any:
+    from watchroom.duty.models import LogEntry
+
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(
+        LogEntry.objects.visible_to(request.user).select_related("room__campus", "camera", "area"), pk=pk
+    )
+
+
+@login_required
+@permission_required(HANDLE, raise_exception=True)
+def manual_alarm(request: HttpRequest) -> HttpResponse:
+    """Raise an alarm by hand. `?log_entry=<id>` prefills place, camera and description from a duty-log
+    entry and links the alarm to it."""
+    entry = None
+    wanted = request.POST.get("log_entry") or request.GET.get("log_entry")
+    if wanted:
+        entry = _log_entry(request, wanted)
+    initial: dict[str, Any] = {}
+    if entry is not None:
+        initial = {
+            "log_entry": entry.pk,
+            "room": entry.room_id,
+            "camera": entry.camera_id,
+            "place": str(entry.area) if entry.area_id else "",
+            "description": entry.description[:500],
+        }
+    else:
+        room = _room(request)
+        initial = {"room": room.pk if room else None}
+    form = forms.ManualAlarmPageForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            alarm = services.raise_manual_alarm(
+                actor=request.user,
+                alarm_type=d["alarm_type"],
+                priority=d["priority"],
+                camera=d["camera"],
+                campus=d["room"].campus,
+                place=d["place"],
+                description=d["description"],
+                log_entry=entry,
+            )
+            messages.success(request, _("Alarm raised."))
+            return redirect("incidents:alarm_detail", pk=alarm.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "incidents/manual_alarm.html", {"form": form, "entry": entry})

@@ -7,6 +7,16 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _fresh_intake_lookups() -> Any:
+    """Each test starts with empty intake lookups: ids are reused across tests on SQLite."""
+    from watchroom.incidents import intake_cache
+
+    intake_cache.clear_all()
+    yield
+    intake_cache.clear_all()
+
+
 @pytest.fixture
 def source(director: Any, campus_a: Any, room_a: Any) -> Any:
     from watchroom.incidents import services

@@ -86,7 +86,16 @@ def _objects(w: Any) -> dict[str, Any]:
     source = AlarmSource.objects.create(
         campus=w.campus_a, room=w.room_a, name="NVR-1", kind="recorder", key_prefix="wr_x", key_hash="0" * 64
     )
+    from watchroom.incidents.models import RobotWebhook
+
+    webhook = RobotWebhook.objects.create(
+        campus=w.campus_a,
+        name="保卫科群",
+        channel="wecom",
+        url="http://127.0.0.1:9/cgi-bin/webhook/send?key=k",
+    )
     w.extra.update(
+        webhook=webhook,
         alarm=alarm,
         incident=incident,
         step=step,
@@ -114,6 +123,18 @@ def _step(w: Any) -> list[Any]:
 def _contact(w: Any) -> list[Any]:
     o = _objects(w)
     return [o["incident"].pk, o["contact"].pk]
+
+
+def _contact_only(w: Any) -> list[Any]:
+    return [_objects(w)["contact"].pk]
+
+
+def _webhook(w: Any) -> list[Any]:
+    return [_objects(w)["webhook"].pk]
+
+
+def _source(w: Any) -> list[Any]:
+    return [_objects(w)["source"].pk]
 
 
 def _action(w: Any) -> list[Any]:
@@ -146,6 +167,7 @@ CASES = [
         outsider=_outsider(HANDLE, 302),
         data=lambda w: {"alarm_type": "intrusion", "priority": 2, "camera": w.camera_a.pk},
     ),
+    Case("incidents:manual_alarm", expect=_expect(HANDLE, 200), outsider=_outsider(HANDLE, 200)),
     Case("incidents:incident_list", expect=_expect(VIEW, 200), outsider=_outsider(VIEW, 200)),
     Case("incidents:incident_create", expect=_expect(HANDLE, 200), outsider=_outsider(HANDLE, 200)),
     Case(
@@ -217,6 +239,40 @@ CASES = [
     Case("incidents:playbook_list", expect=_expect(VIEW, 200), outsider=_outsider(VIEW, 200)),
     Case("incidents:contact_list", expect=_expect(VIEW, 200), outsider=_outsider(VIEW, 200)),
     Case("incidents:source_list", expect=_expect(MANAGE, 200), outsider=_outsider(MANAGE, 200)),
+    Case(
+        "incidents:source_rotate",
+        method="post",
+        expect=_expect(MANAGE, 200),
+        outsider=_outsider(MANAGE),
+        args=_source,
+    ),
+    Case(
+        "incidents:playbook_edit",
+        expect=_expect(MANAGE, 200),
+        outsider=_outsider(MANAGE, 200),
+        args=lambda w: ["theft"],
+    ),
+    Case("incidents:contact_create", expect=_expect(MANAGE, 200), outsider=_outsider(MANAGE, 200)),
+    Case(
+        "incidents:contact_edit", expect=_expect(MANAGE, 200), outsider=_outsider(MANAGE), args=_contact_only
+    ),
+    Case(
+        "incidents:contact_retire",
+        method="post",
+        expect=_expect(MANAGE, 302),
+        outsider=_outsider(MANAGE),
+        args=_contact_only,
+        data={"reason": "调岗"},
+    ),
+    Case("incidents:webhook_list", expect=_expect(MANAGE, 200), outsider=_outsider(MANAGE, 200)),
+    Case(
+        "incidents:webhook_retire",
+        method="post",
+        expect=_expect(MANAGE, 302),
+        outsider=_outsider(MANAGE),
+        args=_webhook,
+        data={"reason": "停用"},
+    ),
     Case("incidents:statistics", expect=_expect(VIEW, 200), outsider=_outsider(VIEW, 200)),
     # API
     Case("incidents-alarm-list", expect=_expect(VIEW, 200), outsider=_outsider(VIEW, 200)),
