@@ -58,9 +58,11 @@ def main() -> None:
     here = Path(__file__).resolve().parent
     for script in (
         "health_sweep.py",
+        "health_accuracy.py",
         "footage_vault.py",
         "incidents_intake.py",
         "incidents_console_latency.py",
+        "equipment_bench.py",
     ):
         print(f"\n### {script}\n", flush=True)
         subprocess.run([sys.executable, str(here / script)], check=False)
