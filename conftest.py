@@ -15,6 +15,8 @@ from django.test import Client
 from watchroom.accounts.tests.factories import PASSWORD, make_user
 from watchroom.sites.tests import factories as sf
 
+pytest_plugins = ["watchroom.testing.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_and_no_2fa(settings: Any) -> None:
