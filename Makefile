@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 export WATCHROOM_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: install run test check bench lint types migrations-check translations messages clean worker
+.PHONY: install prepare run test check bench lint types migrations-check translations messages clean worker
 
 $(STAMP): pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,8 +37,11 @@ run: install
 	  trap 'kill $$worker $$camlab 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(BIN)/watchroom runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+# Dependencies and compiled translations, nothing else (CI runs it once before two suites in parallel).
+prepare: $(STAMP)
 	$(BIN)/watchroom compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+test: prepare
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 check: $(STAMP) lint types migrations-check translations
