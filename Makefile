@@ -24,7 +24,8 @@ install: $(STAMP)
 	$(DEMO_ENV) $(BIN)/watchroom seeddemo
 
 # Serve the demo hospital on http://127.0.0.1:$(PORT) with the timed-work worker and the simulated
-# camera fleet (RTSP on 127.0.0.1:8554, HTTP snapshots on 8580) beside it.
+# camera fleet (RTSP on 127.0.0.1:8554, HTTP snapshots on 8580) beside it. The worker starts once the
+# fleet answers, so the first health sweep does not find every camera offline and open faults.
 # Demo defaults (each can be overridden from the environment): debug on, no TOTP, e-mail to files
 # under the data dir instead of an SMTP relay.
 DEMO_ENV = WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WATCHROOM_REQUIRE_2FA:-false} \
@@ -33,6 +34,8 @@ DEMO_ENV = WATCHROOM_DEBUG=$${WATCHROOM_DEBUG:-true} WATCHROOM_REQUIRE_2FA=$${WA
 run: install
 	@echo "Watchroom: http://127.0.0.1:$(PORT)/  (demo logins in README.md)"
 	$(DEMO_ENV) $(BIN)/watchroom camlab & camlab=$$!; \
+	  for i in $$(seq 1 300); do (echo > /dev/tcp/127.0.0.1/8580) 2>/dev/null && (echo > /dev/tcp/127.0.0.1/8554) 2>/dev/null && break; \
+	    [ $$i -eq 1 ] && echo "waiting for the simulated cameras (the first start encodes their clips)…"; sleep 1; done; \
 	  $(DEMO_ENV) $(BIN)/watchroom runworker & worker=$$!; \
 	  trap 'kill $$worker $$camlab 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(BIN)/watchroom runserver 127.0.0.1:$(PORT)
