@@ -13,7 +13,8 @@ import os
 import socket
 import threading
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from typing import Any
 
 from django.conf import settings
@@ -93,13 +94,19 @@ class Worker:
         )
         with ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="watchroom-job") as pool:
             while not self.stopping.is_set():
+                saturated = False
                 try:
-                    self._poll(pool)
+                    saturated = self._poll(pool)
                 except Exception:  # database unavailable and the like: wait, never crash-loop
                     log.exception(
                         "worker %s: poll failed; retrying in %ss", self.worker_id, self.poll_seconds
                     )
                     _close_old_connections()
+                if saturated and self._in_flight:
+                    # every free thread got a job, so more are probably due (a burst of notifications
+                    # after a storm): poll again as soon as one thread is free, not a poll interval later
+                    futures_wait(self._in_flight, timeout=self.poll_seconds, return_when=FIRST_COMPLETED)
+                    continue
                 self.stopping.wait(self.poll_seconds)
             for future in list(self._in_flight):
                 future.result()
@@ -107,14 +114,16 @@ class Worker:
         log.info("worker %s stopped", self.worker_id)
         return 0
 
-    def _poll(self, pool: ThreadPoolExecutor) -> None:
+    def _poll(self, pool: ThreadPoolExecutor) -> bool:
+        """Claim due jobs for the free threads; True when every free thread got one."""
         _close_old_connections()
         self._in_flight = {f for f in self._in_flight if not f.done()}
         services.ensure_periodic()
         free = self.threads - len(self._in_flight)
         if free <= 0 or self.stopping.is_set():
-            return
-        for job in services.claim_due(self.worker_id, free):
+            return free <= 0
+        claimed = services.claim_due(self.worker_id, free)
+        for job in claimed:
             if self.stopping.is_set():  # signal arrived while claiming: give the rest back untouched
                 services.release(job, self.worker_id)
                 continue
@@ -126,3 +135,4 @@ class Worker:
                 job.attempts + 1,
             )
             self._in_flight.add(pool.submit(self._run_in_thread, job))
+        return len(claimed) >= free

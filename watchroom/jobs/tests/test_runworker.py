@@ -165,3 +165,21 @@ def test_the_command_installs_and_restores_signal_handlers(monkeypatch):
     call_command("runworker", "--threads", "2")
     assert all(getattr(h, "__name__", "") == "request_stop" for h in seen.values())
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_backlog_is_drained_without_waiting_a_poll_interval_per_batch(monkeypatch):
+    """A storm leaves hundreds of notification jobs due: when every free thread got a job the loop
+    polls again as soon as a thread is free, instead of sleeping the poll interval (2 s in the demo)."""
+    worker = Worker(threads=2, poll_seconds=5, worker_id="w-backlog")
+    fake = FakeJobs(worker, 40)
+    for name in ("ensure_periodic", "claim_due", "run_job"):
+        monkeypatch.setattr(services, name, getattr(fake, name))
+    thread, result = _start(worker)
+    deadline = time.monotonic() + 4  # 20 batches of 2 at one 5 s poll each would take 100 s
+    while time.monotonic() < deadline and len(fake.ran) < 40:
+        time.sleep(0.01)
+    drained = len(fake.ran)
+    worker.request_stop(signal.SIGTERM, None)
+    thread.join(timeout=10)
+    assert result == [0]
+    assert drained == 40
