@@ -5,6 +5,10 @@ handler does (64 KiB chunks into a temporary file), then hash (SHA-256) and encr
 the process after ``django.setup()`` (most of the peak is that baseline: the health app imports
 OpenCV and NumPy at model load, about 46 MB, see docs/benchmarks.md).
 
+Seeking in the browser player (HTTP Range): the time to serve a 64 KiB range at the start, the
+middle and the end of the sealed file (decrypting only the chunks it touches), against decrypting
+the whole file.
+
     python bench/footage_vault.py [--size-mb 512] [--runs 3]
 """
 
@@ -49,6 +53,9 @@ def child(args: list[str]) -> None:
     from watchroom.footage import vault
 
     baseline = rss_mb()
+    if mode == "seek":
+        seek(source)
+        return
     started = time.perf_counter()
     if mode == "upload":
         # What MultiPartParser does with TemporaryFileUploadHandler: 64 KiB chunks into a temp file.
@@ -70,6 +77,29 @@ def child(args: list[str]) -> None:
     seconds = time.perf_counter() - started
     vault.destroy(sealed.path)
     print(json.dumps({"seconds": seconds, "received": received, "rss_mb": rss_mb(), "baseline_mb": baseline}))
+
+
+def seek(source: Path) -> None:
+    """Seal once, then time 64 KiB range reads (as the player's seeks) and one full decryption."""
+    from watchroom.footage import vault
+
+    with source.open("rb") as src:
+        sealed = vault.seal_stream(src)
+    size, want = sealed.size, 64 * 1024
+    timings: dict[str, float] = {}
+    for label, start in (("start", 0), ("middle", size // 2 + 12345), ("end", size - want)):
+        samples = []
+        for _ in range(20):
+            t0 = time.perf_counter()
+            got = sum(len(part) for part in vault.open_range(sealed.path, start, start + want - 1))
+            samples.append(time.perf_counter() - t0)
+            assert got == want
+        timings[label] = sorted(samples)[len(samples) // 2] * 1000
+    t0 = time.perf_counter()
+    vault.verify(sealed.path)
+    full = time.perf_counter() - t0
+    vault.destroy(sealed.path)
+    print(json.dumps({"range_ms": timings, "full_decrypt_s": full, "rss_mb": rss_mb()}))
 
 
 def sha256sum(path: Path) -> float:
@@ -97,6 +127,13 @@ def results(*, size_mb: int = 512, runs: int = 3) -> dict[str, Any]:
                 # what the vault itself adds to the process: peak minus the peak before sealing
                 "vault_delta_mb": round(max(r["rss_mb"] - r["baseline_mb"] for r in rows), 1),
             }
+        seeks = [c.run_child(Path(__file__), env, str(source), "seek") for _ in range(runs)]
+        out["seek"] = {
+            "range_64k_ms": {
+                k: round(c.median([r["range_ms"][k] for r in seeks]), 2) for k in ("start", "middle", "end")
+            },
+            "full_decrypt_s": round(c.median([r["full_decrypt_s"] for r in seeks]), 3),
+        }
         return out
 
 
@@ -108,6 +145,13 @@ def rows(result: dict[str, Any]) -> list[str]:
             f"  {label}: {r['seconds']} s, {r['mb_per_s']} MB/s, ratio {r['ratio_to_sha256sum']} "
             f"(target ≥ 0.7), peak RSS {r['peak_rss_mb']} MB (Django baseline {r['baseline_rss_mb']} MB, "
             f"vault adds {r['vault_delta_mb']} MB)"
+        )
+    if "seek" in result:
+        r = result["seek"]
+        ms = r["range_64k_ms"]
+        lines.append(
+            f"  seek (64 KiB range): start {ms['start']} ms, middle {ms['middle']} ms, end {ms['end']} ms; "
+            f"whole file decrypted in {r['full_decrypt_s']} s"
         )
     return lines
 

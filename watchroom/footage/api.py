@@ -12,12 +12,14 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
-from rest_framework import mixins, serializers, status, viewsets
+from django.utils.translation import gettext as _
+from rest_framework import authentication, exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from watchroom.api.permissions import RolePermission
 from watchroom.sites.models import AreaType, Camera, CameraGroup, Campus
@@ -26,16 +28,19 @@ from watchroom.sites.querysets import visible_campus_ids
 from . import services
 from .models import (
     AreaRetention,
+    CameraRetention,
     Category,
     EvidenceFile,
     FootageRequest,
     Hold,
     Purpose,
+    RecorderLink,
     Release,
     RequestDocument,
     RetentionRule,
     Viewing,
 )
+from .ranges import Unsatisfiable, parse_range
 
 
 class ScopedPK(serializers.PrimaryKeyRelatedField):
@@ -303,11 +308,35 @@ class EvidenceViewSet(viewsets.ReadOnlyModelViewSet):
         return self._stream(request, "downloaded", "application/octet-stream")
 
     @action(detail=True, methods=["get"])
-    def view(self, request: Request, pk: Any = None) -> StreamingHttpResponse:
-        """As ``download``, logged as a viewing and typed for playing in a browser."""
+    def view(self, request: Request, pk: Any = None) -> Any:
+        """As ``download``, logged as a viewing and typed for playing; honours ``Range`` (206 Partial
+        Content, one custody entry per 30-minute viewing session)."""
         evidence = self.get_object()
         content_type = mimetypes.guess_type(evidence.original_name)[0] or "application/octet-stream"
-        return self._stream(request, "viewed", content_type)
+        try:
+            wanted = parse_range(request.headers.get("Range", ""), evidence.size)
+        except Unsatisfiable:
+            return Response(
+                {"code": "range_not_satisfiable", "detail": "Range Not Satisfiable"},
+                status=status.HTTP_416_REQUESTED_RANGE_NOT_SATISFIABLE,
+                headers={"Content-Range": f"bytes */{evidence.size}", "Accept-Ranges": "bytes"},
+            )
+        if wanted is None:
+            response = self._stream(request, "viewed", content_type)
+        else:
+            chunks = services.open_evidence_range(
+                evidence.pk,
+                actor=request.user,
+                start=wanted.start,
+                end=wanted.end,
+                relying_on=self._relied(request),
+            )
+            response = StreamingHttpResponse(chunks, content_type=content_type, status=206)
+            response["Content-Range"] = wanted.content_range(evidence.size)
+            response["Content-Length"] = str(wanted.length)
+            response["Cache-Control"] = "no-store"
+        response["Accept-Ranges"] = "bytes"
+        return response
 
     @action(detail=True, methods=["post"], url_path="re-export", url_name="re-export")
     def re_export(self, request: Request, pk: Any = None) -> Response:
@@ -562,7 +591,153 @@ class AreaRetentionViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixi
         return self.get_paginated_response(rows) if page is not None else Response(rows)
 
 
+class CameraRetentionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CameraRetention
+        fields = [
+            "id",
+            "campus",
+            "camera",
+            "required_days",
+            "reason",
+            "oldest_available",
+            "oldest_recording_at",
+            "checked_at",
+            "checked_source",
+            "pending_days",
+            "pending_effective_at",
+            "updated_at",
+        ]
+
+
+class CameraRetentionSetSerializer(serializers.Serializer):
+    camera = ScopedPK(Camera)
+    required_days = serializers.IntegerField(min_value=1, required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    oldest_available = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "required_days" not in attrs and "oldest_available" not in attrs:
+            raise serializers.ValidationError(
+                _("Give the required retention or the oldest recording available.")
+            )
+        return attrs
+
+
+class CameraRetentionViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
+    """One camera's own retention and its oldest recording available (DATA-2, DATA-3). ``POST``
+    sets ``required_days`` (shortening goes to approval, then waits 24 hours) and/or records
+    ``oldest_available`` read at an inspection."""
+
+    serializer_class = CameraRetentionSerializer
+    permission_classes = [RolePermission]
+    required_permission = "footage.view"
+    write_permission = "footage.retention"
+
+    def get_queryset(self) -> Any:
+        return CameraRetention.objects.visible_to(self.request.user).order_by("id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = CameraRetentionSetSerializer(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        rule = None
+        if "required_days" in v:
+            rule = services.set_camera_retention(
+                v["camera"], actor=request.user, required_days=v["required_days"], reason=v["reason"]
+            )
+        if "oldest_available" in v:
+            rule = services.record_camera_oldest(
+                v["camera"], actor=request.user, oldest_available=v["oldest_available"]
+            )
+        assert rule is not None
+        rule.refresh_from_db()
+        return Response(CameraRetentionSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+class RecorderPrincipal:
+    """``request.user`` of a recorder asking through its key: authenticated, no person's permissions."""
+
+    is_authenticated = True
+    is_active = False
+    is_anonymous = False
+    pk = None
+    role_codes: list[str] = []
+
+    def __init__(self, link: RecorderLink) -> None:
+        self.link = link
+        self.username = f"recorder:{link.recorder.number}"
+        self.real_name = self.username
+
+    def get_username(self) -> str:
+        return self.username
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        return False
+
+
+class RecorderKeyAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Recorder <key>``; the key is compared by its SHA-256 (as alarm sources)."""
+
+    keyword = "Recorder"
+
+    def authenticate(self, request: Request) -> tuple[RecorderPrincipal, RecorderLink] | None:
+        parts = authentication.get_authorization_header(request).decode("latin-1").split()
+        if not parts or parts[0] != self.keyword:
+            return None
+        link = services.recorder_for_key(parts[1]) if len(parts) == 2 else None
+        if link is None:
+            raise exceptions.AuthenticationFailed(_("Unknown or unlinked recorder."), code="unknown_recorder")
+        return RecorderPrincipal(link), link
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class IsRecorder(BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        if isinstance(request.auth, RecorderLink):
+            return True
+        if request.user and request.user.is_authenticated:
+            raise exceptions.PermissionDenied(
+                _("Only a linked recorder asks this, with its key."), code="recorder_required"
+            )
+        return False
+
+
+class DiscardQuestionSerializer(serializers.Serializer):
+    channel = serializers.IntegerField(min_value=0)
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class RecorderViewSet(viewsets.ViewSet):
+    """For recorders: ``POST may-discard/`` — "may I overwrite channel N from start to end?" —
+    answered by the retention rules and the evidence holds (DATA-2, DATA-3, INC-5)."""
+
+    authentication_classes = [RecorderKeyAuthentication, *api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+    permission_classes = [IsRecorder]
+    serializer_class = DiscardQuestionSerializer
+
+    @action(detail=False, methods=["post"], url_path="may-discard", url_name="may-discard")
+    def may_discard(self, request: Request) -> Response:
+        data = DiscardQuestionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        answer = services.discard_answer(request.auth, v["channel"], v["start"], v["end"])
+        return Response(
+            {
+                "channel": v["channel"],
+                "may_discard": answer.may_discard,
+                "required_days": answer.required_days,
+                "held": answer.held,
+            }
+        )
+
+
 def register(router: Any) -> None:
+    router.register("footage/retention-cameras", CameraRetentionViewSet, basename="footage-camera-retention")
+    router.register("footage/recorder", RecorderViewSet, basename="footage-recorder")
     router.register("footage/retention-areas", AreaRetentionViewSet, basename="footage-area-retention")
     router.register("footage/requests", RequestViewSet, basename="footage-request")
     router.register("footage/evidence", EvidenceViewSet, basename="footage-evidence")

@@ -247,6 +247,16 @@ def seed(stdout: Any = None) -> dict[str, int]:
                 )
             except DomainError:
                 made["skipped"] += 1
+    # one public camera with a retention rule of its own (180 days)
+    from .models import CameraRetention
+
+    if public and not CameraRetention.objects.filter(camera=public[0], required_days__isnull=False).exists():
+        try:
+            services.set_camera_retention(
+                public[0], actor=director, required_days=180, reason=DEMO_MARK + "重点部位单独延长"
+            )
+        except DomainError:
+            made["skipped"] += 1
     if stdout is not None:
         stdout.write(f"footage: {made['requests']} requests created")
     return made

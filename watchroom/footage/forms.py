@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from watchroom.sites.models import AreaType, Camera, CameraGroup, Campus
+from watchroom.sites.models import AreaType, Camera, CameraGroup, Campus, Recorder
 
 from .models import Category, FootageRequest, Purpose, RequestDocument, Viewing
 
@@ -16,6 +16,12 @@ _S = {"class": "form-select form-select-sm"}
 _DT = {"type": "datetime-local", "class": "form-control form-control-sm"}
 _FILE = {"class": "form-control form-control-sm", "accept": ".pdf,.jpg,.jpeg,.png"}
 RANGES = 3
+
+
+def _datetime() -> forms.DateTimeInput:
+    """A datetime-local input that keeps its value when the form comes back with an error (the
+    browser accepts only ``YYYY-MM-DDTHH:MM``; Django's default rendering has a space and seconds)."""
+    return forms.DateTimeInput(attrs=_DT, format="%Y-%m-%dT%H:%M")
 
 
 def _cameras(user: Any) -> Any:
@@ -81,10 +87,10 @@ class RequestForm(forms.Form):
             self.fields[f"start_{i}"] = forms.DateTimeField(
                 label=_("Period %(n)s from") % {"n": i},
                 required=i == 1,
-                widget=forms.DateTimeInput(attrs=_DT),
+                widget=_datetime(),
             )
             self.fields[f"end_{i}"] = forms.DateTimeField(
-                label=_("Period %(n)s to") % {"n": i}, required=i == 1, widget=forms.DateTimeInput(attrs=_DT)
+                label=_("Period %(n)s to") % {"n": i}, required=i == 1, widget=_datetime()
             )
 
     def ranges(self) -> list[tuple[Any, Any]]:
@@ -179,8 +185,8 @@ class HoldForm(forms.Form):
         queryset=Camera.objects.none(),
         widget=forms.SelectMultiple(attrs={**_S, "size": 6}),
     )
-    start = forms.DateTimeField(label=_("From"), widget=forms.DateTimeInput(attrs=_DT))
-    end = forms.DateTimeField(label=_("To"), widget=forms.DateTimeInput(attrs=_DT))
+    start = forms.DateTimeField(label=_("From"), widget=_datetime())
+    end = forms.DateTimeField(label=_("To"), widget=_datetime())
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={**_T, "rows": 2}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -195,19 +201,15 @@ class ViewingForm(forms.Form):
     viewer_unit = forms.CharField(label=_("Viewer's unit"), max_length=200, widget=forms.TextInput(attrs=_T))
     viewer_name = forms.CharField(label=_("Viewer"), max_length=100, widget=forms.TextInput(attrs=_T))
     mode = forms.ChoiceField(label=_("Mode"), choices=Viewing.Mode.choices, widget=forms.Select(attrs=_S))
-    started_at = forms.DateTimeField(label=_("Viewing started"), widget=forms.DateTimeInput(attrs=_DT))
-    ended_at = forms.DateTimeField(label=_("Viewing ended"), widget=forms.DateTimeInput(attrs=_DT))
+    started_at = forms.DateTimeField(label=_("Viewing started"), widget=_datetime())
+    ended_at = forms.DateTimeField(label=_("Viewing ended"), widget=_datetime())
     cameras = forms.ModelMultipleChoiceField(
         label=_("Cameras"),
         queryset=Camera.objects.none(),
         widget=forms.SelectMultiple(attrs={**_S, "size": 6}),
     )
-    footage_from = forms.DateTimeField(
-        label=_("Footage from"), required=False, widget=forms.DateTimeInput(attrs=_DT)
-    )
-    footage_to = forms.DateTimeField(
-        label=_("Footage to"), required=False, widget=forms.DateTimeInput(attrs=_DT)
-    )
+    footage_from = forms.DateTimeField(label=_("Footage from"), required=False, widget=_datetime())
+    footage_to = forms.DateTimeField(label=_("Footage to"), required=False, widget=_datetime())
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={**_T, "rows": 2}))
     request = forms.ModelChoiceField(
         label=_("Approved request relied on"),
@@ -288,3 +290,52 @@ class ReExportForm(forms.Form):
             .exclude(pk=evidence.request_id)
             .filter(status__in=[FootageRequest.Status.APPROVED, FootageRequest.Status.EXPORTED])
         )
+
+
+class CameraRetentionForm(forms.Form):
+    """One camera's own retention and/or its oldest recording read at an inspection (DATA-2)."""
+
+    camera = forms.ModelChoiceField(
+        label=_("Camera"), queryset=Camera.objects.none(), widget=forms.Select(attrs=_S)
+    )
+    required_days = forms.IntegerField(
+        label=_("Required retention (days)"),
+        min_value=1,
+        required=False,
+        widget=forms.NumberInput(attrs=_T),
+    )
+    oldest_available = forms.DateField(
+        label=_("Oldest recording available"),
+        required=False,
+        widget=forms.DateInput(attrs={**_T, "type": "date"}),
+    )
+    reason = forms.CharField(
+        label=_("Basis or reason (required to shorten)"), required=False, widget=forms.TextInput(attrs=_T)
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["camera"].queryset = (
+            Camera.objects.visible_to(user).select_related("area").order_by("number")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("required_days") is None and data.get("oldest_available") is None:
+            raise forms.ValidationError(_("Give the required retention or the oldest recording available."))
+        return data
+
+
+class RecorderLinkForm(forms.Form):
+    recorder = forms.ModelChoiceField(
+        label=_("Recorder"), queryset=Recorder.objects.none(), widget=forms.Select(attrs=_S)
+    )
+    base_url = forms.CharField(
+        label=_("Recorder API address"),
+        max_length=300,
+        widget=forms.TextInput(attrs={**_T, "placeholder": "http://10.1.2.3:8080"}),
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recorder"].queryset = Recorder.objects.visible_to(user).order_by("number")

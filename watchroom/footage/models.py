@@ -7,6 +7,7 @@ evidence file keeps its record (what, why, who, hash) and loses only its ciphert
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -590,3 +591,116 @@ class AreaRetention(models.Model):
     @property
     def label(self) -> str:
         return f"{self.campus} · {self.get_area_type_display()}"
+
+
+class CameraRetention(models.Model):
+    """One camera's own retention (DATA-2, DATA-3: "per area class or camera") and the oldest
+    recording actually available on its recorder (entered at an inspection or filled by the
+    recorder job). ``required_days`` empty means the camera has no rule of its own: the area class,
+    the camera group and the 30-day floor apply. Shortening needs an approval and takes effect 24
+    hours after the director is warned, as for a camera group or an area class."""
+
+    class Source(models.TextChoices):
+        INSPECTION = "inspection", _("Entered at an inspection")
+        RECORDER = "recorder", _("Read from the recorder")
+
+    campus = models.ForeignKey(
+        "sites.Campus", on_delete=models.PROTECT, related_name="+", verbose_name=_("campus")
+    )
+    camera = models.OneToOneField(
+        "sites.Camera",
+        on_delete=models.PROTECT,
+        related_name="footage_retention",
+        verbose_name=_("camera"),
+    )
+    required_days = models.PositiveIntegerField(_("required retention (days)"), null=True, blank=True)
+    reason = models.TextField(_("basis"), blank=True)
+    oldest_available = models.DateField(_("oldest recording available"), null=True, blank=True)
+    oldest_recording_at = models.DateTimeField(_("oldest recording (exact)"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("checked"), null=True, blank=True)
+    checked_source = models.CharField(
+        _("checked by"), max_length=12, choices=Source.choices, blank=True, default=""
+    )
+    shortfall_notified_at = models.DateTimeField(
+        _("shortfall reported"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the director is told the camera holds too little; cleared when it complies."),
+    )
+    pending_days = models.PositiveIntegerField(_("shortened retention waiting"), null=True, blank=True)
+    pending_reason = models.TextField(_("reason for shortening"), blank=True)
+    pending_approval = models.ForeignKey(
+        "approvals.ApprovalRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approval of the shortening"),
+    )
+    pending_effective_at = models.DateTimeField(_("shortening takes effect"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("updated by")
+    )
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+
+    objects = CampusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("camera retention")
+        verbose_name_plural = _("camera retention")
+        ordering = ["campus", "camera__number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(required_days__isnull=True) | Q(required_days__gte=30),
+                name="footage_camera_retention_min_30",
+            ),
+            models.CheckConstraint(
+                condition=Q(pending_days__isnull=True) | Q(pending_days__gte=30),
+                name="footage_camera_retention_pending_min_30",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.camera} {self.required_days}"
+
+    @property
+    def label(self) -> str:
+        return str(self.camera)
+
+
+class RecorderLink(models.Model):
+    """How Watchroom talks to one recorder (NVR): its HTTP API address, and the hash of the key the
+    recorder presents when it asks whether it may overwrite a recording (``Authorization: Recorder
+    <key>``). The key itself is shown once, when linked or rotated."""
+
+    recorder = models.OneToOneField(
+        "sites.Recorder", on_delete=models.PROTECT, related_name="footage_link", verbose_name=_("recorder")
+    )
+    campus = models.ForeignKey(
+        "sites.Campus", on_delete=models.PROTECT, related_name="+", verbose_name=_("campus")
+    )
+    base_url = models.CharField(_("recorder API address"), max_length=300)
+    key_prefix = models.CharField(_("key prefix"), max_length=12, editable=False)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    linked_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("linked by")
+    )
+    linked_at = models.DateTimeField(_("linked"), default=timezone.now)
+    last_synced_at = models.DateTimeField(_("last synchronised"), null=True, blank=True)
+    last_sync_ok = models.BooleanField(_("last synchronisation passed"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    objects = CampusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("recorder link")
+        verbose_name_plural = _("recorder links")
+        ordering = ["recorder__number"]
+
+    def __str__(self) -> str:
+        return f"{self.recorder} → {self.base_url}"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

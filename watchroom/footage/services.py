@@ -37,11 +37,13 @@ from .models import (
     COPY_ALLOWED,
     LETTER_REQUIRED,
     AreaRetention,
+    CameraRetention,
     Category,
     CustodyEntry,
     EvidenceFile,
     FootageRequest,
     Hold,
+    RecorderLink,
     Release,
     RequestDocument,
     RetentionRule,
@@ -444,6 +446,8 @@ def on_decided(approval: ApprovalRequest) -> None:
         _shortening_decided(approval, RetentionRule)
     elif model is AreaRetention:
         _shortening_decided(approval, AreaRetention)
+    elif model is CameraRetention:
+        _shortening_decided(approval, CameraRetention)
 
 
 def _request_decided(approval: ApprovalRequest) -> None:
@@ -617,6 +621,46 @@ def open_evidence(
             note = "; ".join(x for x in (relied.number, note) if x)
         _custody(evidence, purpose, actor, note=note)
     return vault.open_chunks(evidence.vault_path)
+
+
+# A viewing session in the browser player: the seeks of one person in one file within this time of
+# the session's custody entry are part of that viewing (one custody entry, not one per range).
+VIEW_SESSION = timedelta(minutes=30)
+
+
+def open_evidence_range(
+    evidence_id: int,
+    *,
+    actor: Any,
+    start: int,
+    end: int,
+    relying_on: FootageRequest | None = None,
+) -> Iterator[bytes]:
+    """Play part of a vault file in the browser (an HTTP Range read, for seeking): bytes ``start``
+    to ``end`` inclusive, decrypting only the 1 MiB chunks that hold them.
+
+    Every range read checks the rules again (the approved request must still be valid: an expiring
+    approval ends the session at the next seek). Custody is written per *viewing session*, not per
+    range: a "viewed" entry (and its audit event) is appended unless the same person already has one
+    on this file within ``VIEW_SESSION`` (30 minutes) — a player seeking through a clip makes dozens
+    of range requests per minute, and one custody line per request would bury the log without saying
+    anything more. A viewing longer than 30 minutes gets a new entry every 30 minutes."""
+    _require(actor, "footage.vault")
+    with transaction.atomic():
+        evidence = _stored(evidence_id, actor)
+        relied = _check_relied_request(evidence, relying_on, CustodyEntry.Action.VIEWED)
+        if start < 0 or end < start or start >= evidence.size:
+            raise ValidationFailed(_("The range asked for is outside the file."), code="bad_range")
+        since = timezone.now() - VIEW_SESSION
+        in_session = CustodyEntry.objects.filter(
+            evidence=evidence, actor=actor, action=CustodyEntry.Action.VIEWED, at__gte=since
+        ).exists()
+        if not in_session:
+            note = _("viewing session in the player (seeking)")
+            if relied.pk != evidence.request_id:
+                note = f"{relied.number}; {note}"
+            _custody(evidence, CustodyEntry.Action.VIEWED, actor, note=note)
+    return vault.open_range(evidence.vault_path, start, min(end, evidence.size - 1))
 
 
 def _check_relied_request(
@@ -842,25 +886,87 @@ def _alert_integrity(evidence: EvidenceFile, note: str) -> None:
     )
 
 
-def reverify_vault(*, limit: int | None = None) -> tuple[int, int]:
-    """Re-read every stored vault file, recompute its SHA-256 and record the result (a periodic job,
-    DATA-3, DATA-13). Files verified longest ago go first. Returns (checked, failed)."""
+REVERIFY_EVERY = timedelta(hours=24)
+REVERIFY_BATCH = 50
+REVERIFY_BUDGET_SECONDS = 300.0
+
+
+@dataclass
+class ReverifyRun:
+    checked: int = 0
+    failed: int = 0
+    remaining: int = 0  # files still due when the run stopped (the next run resumes with them)
+    out_of_time: bool = False
+
+
+def reverify_vault(
+    *,
+    limit: int | None = None,
+    batch_size: int = REVERIFY_BATCH,
+    budget_seconds: float | None = REVERIFY_BUDGET_SECONDS,
+    every: timedelta = REVERIFY_EVERY,
+    now: datetime | None = None,
+) -> ReverifyRun:
+    """Re-read stored vault files, recompute their SHA-256 and record the results (a timed job,
+    DATA-3, DATA-13), in batches under a time budget so that a large vault is never one long
+    transaction or one job running for hours.
+
+    A file is *due* when it was never verified or last verified more than ``every`` ago. The cursor
+    is the pair (``last_verified_at``, ``id``) kept on each file: a run takes the ``batch_size`` due
+    files verified longest ago, verifies each in its own short transaction (which moves the file's
+    ``last_verified_at`` to now, out of the due set), and takes the next batch, until nothing is due,
+    ``limit`` files were checked or ``budget_seconds`` ran out. The next run resumes exactly where
+    this one stopped, and a crash loses at most the file being read. The job runs every 15 minutes,
+    so a 10,000-file vault is verified once a day in bounded slices."""
+    import time
+
     actor = system_user()
-    ids = list(
-        EvidenceFile.objects.stored()
-        .order_by(F("last_verified_at").asc(nulls_first=True), "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    checked = failed = 0
-    for pk in ids:
-        evidence = EvidenceFile.objects.filter(pk=pk, status=EvidenceFile.Status.STORED).first()
-        if evidence is None:
-            continue
-        ok, note = _check_vault_file(evidence)
-        if _record_verification(pk, actor=actor, ok=ok, note=note, periodic=True):
-            checked += 1
-            failed += 0 if ok else 1
-    return checked, failed
+    started = time.monotonic()
+    run = ReverifyRun()
+    skipped: set[int] = set()  # destroyed while we read them
+
+    def due() -> Any:
+        cutoff = (now or timezone.now()) - every
+        return (
+            EvidenceFile.objects.stored()
+            .filter(Q(last_verified_at__isnull=True) | Q(last_verified_at__lt=cutoff))
+            .exclude(pk__in=skipped)
+        )
+
+    while True:
+        if limit is not None and run.checked >= limit:
+            break
+        if budget_seconds is not None and time.monotonic() - started >= budget_seconds:
+            run.out_of_time = True
+            break
+        size = batch_size if limit is None else min(batch_size, limit - run.checked)
+        batch = list(
+            due()
+            .order_by(F("last_verified_at").asc(nulls_first=True), "id")
+            .values_list("pk", flat=True)[:size]
+        )
+        if not batch:
+            break
+        for pk in batch:
+            if budget_seconds is not None and time.monotonic() - started >= budget_seconds:
+                run.out_of_time = True
+                break
+            evidence = EvidenceFile.objects.filter(pk=pk, status=EvidenceFile.Status.STORED).first()
+            if evidence is None:
+                skipped.add(pk)
+                continue
+            ok, note = _check_vault_file(evidence)
+            if _record_verification(pk, actor=actor, ok=ok, note=note, periodic=True):
+                run.checked += 1
+                run.failed += 0 if ok else 1
+            else:
+                skipped.add(pk)
+            if limit is not None and run.checked >= limit:
+                break
+        if run.out_of_time:
+            break
+    run.remaining = due().count()
+    return run
 
 
 def lookup_hash(*, actor: Any, sha256: str = "", upload: Any = None) -> tuple[str, list[EvidenceFile]]:
@@ -1411,7 +1517,7 @@ def _shortening_decided(approval: ApprovalRequest, model: Any = RetentionRule) -
     _warn_directors(rule)
 
 
-def _warn_directors(rule: RetentionRule | AreaRetention) -> None:
+def _warn_directors(rule: RetentionRule | AreaRetention | CameraRetention) -> None:
     from watchroom.notifications.services import notify
 
     notify(
@@ -1433,7 +1539,7 @@ def apply_due_retention(now: datetime | None = None) -> int:
     count = 0
     due = [
         (model, pk)
-        for model in (RetentionRule, AreaRetention)
+        for model in (RetentionRule, AreaRetention, CameraRetention)
         for pk in model.objects.filter(pending_effective_at__lte=now).values_list("pk", flat=True)
     ]
     for model, pk in due:
@@ -1569,29 +1675,38 @@ def set_area_retention(
 
 @dataclass(frozen=True)
 class Effective:
-    """A camera's effective retention: the longest requirement that applies, and where it comes from."""
+    """A camera's effective retention: the longest requirement that applies, where it comes from,
+    and the oldest recording known to be available (the camera's own figure — from its recorder or
+    an inspection — else its camera group's)."""
 
     days: int
-    source: str  # "minimum", "area" or "group"
+    source: str  # "minimum", "area", "group" or "camera"
     oldest_available: Any = None
+
+    def available_days(self, today: Any = None) -> int | None:
+        if self.oldest_available is None:
+            return None
+        return ((today or timezone.localdate()) - self.oldest_available).days
 
     @property
     def compliant(self) -> bool | None:
-        if self.oldest_available is None:
-            return None
-        return (timezone.localdate() - self.oldest_available).days >= self.days
+        days = self.available_days()
+        return None if days is None else days >= self.days
 
 
 class RetentionTable:
-    """The policies that apply to a set of cameras, loaded once (two queries) for the register."""
+    """The policies that apply to a set of cameras, loaded once (three queries) for the register."""
 
     def __init__(self, campus_ids: Iterable[int] | None = None) -> None:
         areas = AreaRetention.objects.all()
         rules = RetentionRule.objects.all()
+        own = CameraRetention.objects.all()
         if campus_ids is not None:
             areas, rules = areas.filter(campus__in=campus_ids), rules.filter(campus__in=campus_ids)
+            own = own.filter(campus__in=campus_ids)
         self.areas = {(a.campus_id, a.area_type): a.required_days for a in areas}
         self.groups = {r.group_id: r for r in rules}
+        self.cameras = {c.camera_id: c for c in own}
 
     def effective(self, camera: Camera) -> Effective:
         days, source = MIN_RETENTION_DAYS, "minimum"
@@ -1601,13 +1716,107 @@ class RetentionTable:
         rule = self.groups.get(camera.group_id) if camera.group_id else None
         if rule is not None and rule.required_days > days:
             days, source = rule.required_days, "group"
-        return Effective(days, source, rule.oldest_available if rule is not None else None)
+        mine = self.cameras.get(camera.pk)
+        if mine is not None and mine.required_days is not None and mine.required_days > days:
+            days, source = mine.required_days, "camera"
+        oldest = mine.oldest_available if mine is not None else None
+        if oldest is None and rule is not None:
+            oldest = rule.oldest_available
+        return Effective(days, source, oldest)
 
 
 def effective_retention(camera: Camera) -> Effective:
-    """The camera's effective retention (DATA-2): the longest of 30 days, its area class's policy and
-    its camera group's rule."""
+    """The camera's effective retention (DATA-2): the longest of 30 days, its area class's policy,
+    its camera group's rule and its own rule."""
     return RetentionTable([camera.area.campus_id]).effective(camera)
+
+
+def set_camera_retention(
+    camera: Camera, *, actor: Any, required_days: int, reason: str = ""
+) -> CameraRetention:
+    """Set one camera's own required retention (DATA-2, DATA-3: "per area class or camera"): at
+    least 30 days. Setting or lengthening applies at once; shortening the camera's own rule files an
+    approval and, once approved, takes effect 24 hours after the director is warned — the same
+    mechanism as for camera groups and area classes."""
+    _require(actor, "footage.retention")
+    campus = camera.area.campus
+    _check_campus(actor, campus)
+    if required_days < MIN_RETENTION_DAYS:
+        raise ValidationFailed(
+            _("Recordings must be kept at least %(days)s days.") % {"days": MIN_RETENTION_DAYS},
+            code="retention_min",
+        )
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        rule, _created = CameraRetention.objects.select_for_update().get_or_create(
+            camera=camera, defaults={"campus": campus}
+        )
+        now = timezone.now()
+        current = rule.required_days
+        if current is not None and required_days == current:
+            return rule
+        if current is None or required_days > current:
+            rule.required_days = required_days
+            rule.reason = reason or rule.reason
+            rule.updated_by, rule.updated_at = actor, now
+            rule.save(update_fields=["required_days", "reason", "updated_by", "updated_at"])
+            audit.record(
+                actor,
+                "footage.camera_retention_set",
+                rule,
+                changes={"camera": camera.pk, "required_days": [current, required_days]},
+                note=reason,
+            )
+            return rule
+        if not reason:
+            raise ValidationFailed(_("Give a reason for shortening the retention."), code="reason_required")
+        if rule.pending_days is not None:
+            raise InvalidTransition(
+                _("A change of this retention is already waiting."), code="already_pending"
+            )
+        approval = approvals.submit_request(
+            "footage.retention_shorten",
+            actor=actor,
+            title=_("Shorten retention of %(group)s to %(days)s days")
+            % {"group": rule.label, "days": required_days},
+            reason=reason,
+            subject=rule,
+            campus=campus,
+        )
+        rule.pending_days, rule.pending_reason, rule.pending_approval = required_days, reason, approval
+        rule.save(update_fields=["pending_days", "pending_reason", "pending_approval"])
+        audit.record(
+            actor,
+            "footage.retention_shortening_requested",
+            rule,
+            changes={"camera": camera.pk, "required_days": [current, required_days]},
+            note=reason,
+        )
+    return rule
+
+
+@transaction.atomic
+def record_camera_oldest(camera: Camera, *, actor: Any, oldest_available: Any) -> CameraRetention:
+    """Enter one camera's oldest recording available, read at an inspection (DATA-2)."""
+    _require(actor, "footage.retention", "footage.operate")
+    campus = camera.area.campus
+    _check_campus(actor, campus)
+    rule, _created = CameraRetention.objects.select_for_update().get_or_create(
+        camera=camera, defaults={"campus": campus}
+    )
+    before = audit.snapshot(rule, ["oldest_available"])
+    rule.oldest_available = oldest_available
+    rule.oldest_recording_at = None
+    rule.checked_at = timezone.now()
+    rule.checked_source = CameraRetention.Source.INSPECTION
+    rule.save(update_fields=["oldest_available", "oldest_recording_at", "checked_at", "checked_source"])
+    audit.record(
+        actor,
+        "footage.retention_checked",
+        rule,
+        changes=audit.diff(before, audit.snapshot(rule, ["oldest_available"])),
+    )
+    return rule
 
 
 def may_discard_recording(camera: Camera, start: datetime, end: datetime, *, now: Any = None) -> bool:
@@ -1622,3 +1831,249 @@ def may_discard_recording(camera: Camera, start: datetime, end: datetime, *, now
         .filter(cameras=camera, start__lt=end, end__gt=start)
         .exists()
     )
+
+
+# --- recorders: oldest recording, locks, the may-discard question (DATA-2, DATA-3, INC-5) ----------
+
+
+def _new_recorder_key() -> str:
+    import secrets
+
+    return "wrr_" + secrets.token_urlsafe(32)
+
+
+def link_recorder(recorder: Any, *, actor: Any, base_url: str) -> tuple[RecorderLink, str]:
+    """Link a recorder's HTTP API to Watchroom (or change its address) and issue a new key for the
+    recorder's may-discard questions. Returns the link and the key, shown once (only its SHA-256 is
+    kept)."""
+    from urllib.parse import urlsplit
+
+    _require(actor, "footage.retention")
+    _check_campus(actor, recorder.campus)
+    base_url = (base_url or "").strip()
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValidationFailed(
+            _("Enter the recorder's API address, starting with http:// or https://."), code="bad_url"
+        )
+    key = _new_recorder_key()
+    with transaction.atomic():
+        link = RecorderLink.objects.select_for_update().filter(recorder=recorder).first()
+        before = link.base_url if link is not None else None
+        if link is None:
+            link = RecorderLink(recorder=recorder, campus=recorder.campus, linked_by=actor)
+        link.base_url = base_url
+        link.key_prefix, link.key_hash = key[:10], RecorderLink.hash_key(key)
+        link.is_active, link.linked_by, link.linked_at = True, actor, timezone.now()
+        link.save()
+        audit.record(
+            actor,
+            "footage.recorder_linked",
+            link,
+            changes={"recorder": recorder.pk, "base_url": [before, base_url], "key_prefix": link.key_prefix},
+        )
+    return link, key
+
+
+def recorder_for_key(key: str) -> RecorderLink | None:
+    """The active recorder link whose key this is (compared by SHA-256), or None."""
+    if not key:
+        return None
+    return (
+        RecorderLink.objects.select_related("recorder")
+        .filter(key_hash=RecorderLink.hash_key(key), is_active=True)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class DiscardAnswer:
+    may_discard: bool
+    required_days: int
+    held: bool
+
+
+def discard_answer(link: RecorderLink, channel: int, start: datetime, end: datetime) -> DiscardAnswer:
+    """The recorder's question before it overwrites ``channel`` from ``start`` to ``end``: answered
+    by ``may_discard_recording``. An unknown channel raises ``ValidationFailed`` (``unknown_channel``)."""
+    if end <= start:
+        raise ValidationFailed(_("The end must be after the start."), code="bad_range")
+    camera = (
+        Camera.objects.select_related("area", "area__campus")
+        .filter(recorder_id=link.recorder_id, channel=channel)
+        .first()
+    )
+    if camera is None:
+        raise ValidationFailed(_("No camera records on this channel."), code="unknown_channel")
+    held = Hold.objects.exclude(status=Hold.Status.RELEASED).filter(
+        cameras=camera, start__lt=end, end__gt=start
+    )
+    return DiscardAnswer(
+        may_discard=may_discard_recording(camera, start, end),
+        required_days=effective_retention(camera).days,
+        held=held.exists(),
+    )
+
+
+@dataclass
+class SyncResult:
+    ok: bool
+    cameras: int = 0
+    short: list[str] | None = None
+    locks: int = 0
+    error: str = ""
+
+
+def _wanted_locks(cameras: Sequence[Camera], present: Sequence[Any], now: datetime) -> list[Any]:
+    """Every active hold on these cameras as a lock; a lock already on the recorder whose hold was
+    released stays until ``may_discard_recording`` agrees (its footage is past retention)."""
+    from .recorders import Lock
+
+    by_channel = {c.channel: c for c in cameras}
+    wanted: dict[tuple[str, int], Lock] = {}
+    holds = (
+        Hold.objects.exclude(status=Hold.Status.RELEASED)
+        .filter(cameras__in=[c.pk for c in cameras])
+        .prefetch_related("cameras")
+        .distinct()
+    )
+    pks = {c.pk for c in cameras}
+    for hold in holds:
+        for camera in hold.cameras.all():
+            if camera.pk in pks and camera.channel is not None:
+                lock = Lock(channel=camera.channel, start=hold.start, end=hold.end, id=f"hold-{hold.pk}")
+                wanted[(lock.id, lock.channel)] = lock
+    for lock in present:
+        camera = by_channel.get(lock.channel)
+        if (lock.id, lock.channel) in wanted or camera is None:
+            continue
+        if not may_discard_recording(camera, lock.start, lock.end, now=now):
+            wanted[(lock.id, lock.channel)] = lock
+    return sorted(wanted.values())
+
+
+def sync_recorder(link_id: int, *, now: datetime | None = None) -> SyncResult:
+    """Ask one recorder for each camera's oldest recording, push the held ranges as locks, and record
+    the figures on the retention register (a timed job; DATA-2, DATA-3, INC-5). The recorder is read
+    with no transaction open; then one transaction records the figures, marks the cameras that hold
+    less than their effective retention and tells the campus directors about the newly short ones
+    (once, until the camera complies again). One audit event per recorder and run."""
+    from . import recorders
+
+    now = now or timezone.now()
+    actor = system_user()
+    link = RecorderLink.objects.select_related("recorder").get(pk=link_id)
+    cameras = list(
+        Camera.objects.filter(recorder_id=link.recorder_id, channel__isnull=False)
+        .select_related("area", "area__campus", "group")
+        .order_by("channel")
+    )
+    try:
+        adapter = recorders.adapter_for(link)
+        oldest = {camera.pk: adapter.oldest_recording(camera.channel) for camera in cameras}
+        wanted = _wanted_locks(cameras, adapter.locks(), now)
+        adapter.set_locks(wanted)
+    except recorders.RecorderError as exc:
+        error = str(exc)[:500]
+        with transaction.atomic():
+            link = RecorderLink.objects.select_for_update().get(pk=link_id)
+            first_failure = link.last_sync_ok is not False
+            link.last_synced_at, link.last_sync_ok, link.last_error = now, False, error
+            link.save(update_fields=["last_synced_at", "last_sync_ok", "last_error"])
+            audit.record(actor, "footage.recorder_sync_failed", link, outcome="failure", note=error)
+            if first_failure:
+                _notify_recorder_failure(link, error)
+        return SyncResult(ok=False, error=error)
+
+    short: list[Camera] = []
+    with transaction.atomic():
+        link = RecorderLink.objects.select_for_update().get(pk=link_id)
+        rules = {
+            r.camera_id: r
+            for r in CameraRetention.objects.select_for_update().filter(camera__in=[c.pk for c in cameras])
+        }
+        for camera in cameras:
+            rule = rules.get(camera.pk)
+            if rule is None:
+                rule = CameraRetention(camera=camera, campus_id=camera.area.campus_id)
+                rules[camera.pk] = rule
+            at = oldest[camera.pk]
+            rule.oldest_recording_at = at
+            rule.oldest_available = timezone.localtime(at).date() if at is not None else None
+            rule.checked_at, rule.checked_source = now, CameraRetention.Source.RECORDER
+        CameraRetention.objects.bulk_create([r for r in rules.values() if r.pk is None])
+        table = RetentionTable([link.campus_id])
+        table.cameras.update(rules)  # the figures just read, not yet saved
+        for camera in cameras:
+            rule = rules[camera.pk]
+            effective = table.effective(camera)
+            if effective.compliant is False:
+                if rule.shortfall_notified_at is None:
+                    rule.shortfall_notified_at = now
+                    short.append(camera)
+            else:
+                rule.shortfall_notified_at = None
+        CameraRetention.objects.bulk_update(
+            list(rules.values()),
+            [
+                "oldest_recording_at",
+                "oldest_available",
+                "checked_at",
+                "checked_source",
+                "shortfall_notified_at",
+            ],
+        )
+        link.last_synced_at, link.last_sync_ok, link.last_error = now, True, ""
+        link.save(update_fields=["last_synced_at", "last_sync_ok", "last_error"])
+        audit.record(
+            actor,
+            "footage.recorder_synced",
+            link,
+            changes={
+                "cameras": len(cameras),
+                "locks": [lock.id for lock in wanted],
+                "newly_short": [c.number for c in short],
+            },
+        )
+        if short:
+            _notify_shortfall(link, short, table)
+    return SyncResult(ok=True, cameras=len(cameras), short=[c.number for c in short], locks=len(wanted))
+
+
+def _notify_shortfall(link: RecorderLink, cameras: list[Camera], table: RetentionTable) -> None:
+    from watchroom.notifications.services import notify
+
+    lines = []
+    for camera in cameras[:50]:
+        e = table.effective(camera)
+        lines.append(
+            _("%(camera)s keeps %(have)s days, needs %(need)s")
+            % {"camera": camera, "have": e.available_days(), "need": e.days}
+        )
+    notify(
+        _campus_directors(link.campus_id),
+        title=_("%(count)s cameras on recorder %(recorder)s keep less than their required retention")
+        % {"count": len(cameras), "recorder": link.recorder},
+        body="\n".join(lines),
+        url="/footage/retention/",
+        kind="footage",
+    )
+
+
+def _notify_recorder_failure(link: RecorderLink, error: str) -> None:
+    from watchroom.notifications.services import notify
+
+    notify(
+        _campus_directors(link.campus_id),
+        title=_("Recorder %(recorder)s cannot be reached for the retention register")
+        % {"recorder": link.recorder},
+        body=error,
+        url="/footage/recorders/",
+        kind="footage",
+    )
+
+
+def sync_recorders(*, now: datetime | None = None) -> list[SyncResult]:
+    """Synchronise every active recorder link, one after the other (the timed job)."""
+    ids = list(RecorderLink.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True))
+    return [sync_recorder(pk, now=now) for pk in ids]

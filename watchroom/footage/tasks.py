@@ -1,5 +1,5 @@
-"""Timed jobs of the footage module: expiring approved requests, applying retention changes and
-re-verifying the evidence vault."""
+"""Timed jobs of the footage module: expiring approved requests, applying retention changes,
+re-verifying the evidence vault and synchronising the recorders."""
 
 from __future__ import annotations
 
@@ -21,7 +21,15 @@ def apply_retention(payload: dict[str, Any]) -> None:
     services.apply_due_retention()
 
 
-@periodic("footage.reverify_vault", every=timedelta(hours=24), lock_seconds=6 * 3600)
+@periodic("footage.reverify_vault", every=timedelta(minutes=15), lock_seconds=1800)
 def reverify_vault(payload: dict[str, Any]) -> None:
-    """Re-read every vault file once a day and compare its SHA-256 (DATA-3, DATA-13)."""
+    """Re-read the vault files not verified for a day, in batches under a 5-minute budget per run;
+    the next run resumes with the files left (DATA-3, DATA-13)."""
     services.reverify_vault()
+
+
+@periodic("footage.sync_recorders", every=timedelta(hours=1), lock_seconds=1800)
+def sync_recorders(payload: dict[str, Any]) -> None:
+    """Read each linked recorder's oldest recording per channel, push held ranges as locks, and tell
+    the directors about cameras keeping less than their retention (DATA-2, DATA-3, INC-5)."""
+    services.sync_recorders()

@@ -32,4 +32,6 @@ urlpatterns = [
     path("retention/", views.retention_list, name="retention_list"),
     path("retention/edit/", views.retention_edit, name="retention_edit"),
     path("retention/areas/edit/", views.retention_area_edit, name="retention_area_edit"),
+    path("retention/cameras/edit/", views.retention_camera_edit, name="retention_camera_edit"),
+    path("recorders/", views.recorder_list, name="recorder_list"),
 ]

@@ -177,6 +177,44 @@ def open_chunks(relative: str) -> Iterator[bytes]:
             current = following
 
 
+def open_range(relative: str, start: int, end: int) -> Iterator[bytes]:
+    """Decrypt only the chunks holding plaintext bytes ``start`` to ``end`` (inclusive) and yield
+    exactly those bytes, for seeking in the browser player (HTTP Range). Random access works because
+    every chunk has its own nonce and authenticated index; the final flag of a chunk is known from
+    the file's length. Each chunk read is still authenticated: an altered one raises ``VaultError``."""
+    if start < 0 or end < start:
+        raise ValueError("bad range")
+    path = _path(relative)
+    if not path.exists():
+        raise VaultError("missing")
+    aes = AESGCM(_key())
+    with path.open("rb") as src:
+        header = src.read(HEADER_LEN)
+        if len(header) != HEADER_LEN or not header.startswith(MAGIC):
+            raise VaultError("bad header")
+        file_nonce = header[4:12]
+        (chunk_size,) = struct.unpack(">I", header[12:16])
+        block = chunk_size + TAG
+        body = os.fstat(src.fileno()).st_size - HEADER_LEN
+        count = max(1, -(-body // block))
+        first, last = start // chunk_size, min(end // chunk_size, count - 1)
+        for index in range(first, last + 1):
+            src.seek(HEADER_LEN + index * block)
+            sealed = src.read(block)
+            final = index == count - 1
+            try:
+                plain = aes.decrypt(_nonce(file_nonce, index), sealed, _aad(header, index, final))
+            except InvalidTag:
+                raise VaultError(f"chunk {index} altered, reordered or truncated") from None
+            if not final and len(plain) != chunk_size:
+                raise VaultError("short chunk")
+            base = index * chunk_size
+            lo = max(start - base, 0)
+            hi = min(end - base + 1, len(plain))
+            if lo < hi:
+                yield plain[lo:hi]
+
+
 def verify(relative: str) -> tuple[str, int]:
     """Decrypt and re-hash; returns (SHA-256, size) or raises ``VaultError``."""
     digest = hashlib.sha256()

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,10 +35,12 @@ from . import home_cards, receipt, services
 from .forms import (
     AcknowledgeForm,
     AreaRetentionForm,
+    CameraRetentionForm,
     DocumentForm,
     HashLookupForm,
     HoldForm,
     ReasonForm,
+    RecorderLinkForm,
     ReExportForm,
     ReleaseForm,
     RequestForm,
@@ -48,14 +51,17 @@ from .forms import (
 )
 from .models import (
     AreaRetention,
+    CameraRetention,
     EvidenceFile,
     FootageRequest,
     Hold,
+    RecorderLink,
     Release,
     RequestDocument,
     RetentionRule,
     Viewing,
 )
+from .ranges import Unsatisfiable, parse_range
 
 
 def require_any(*codes: str) -> Callable:
@@ -357,10 +363,25 @@ def _relied_request(request: HttpRequest, data: Any) -> FootageRequest | None:
 
 def _stream(request: HttpRequest, pk: int, purpose: str) -> HttpResponse:
     evidence = get_object_or_404(EvidenceFile.objects.visible_to(request.user), pk=pk)
+    relied = _relied_request(request, request.GET)
+    wanted = None
+    if purpose == "viewed" and evidence.status == EvidenceFile.Status.STORED:
+        try:
+            wanted = parse_range(request.headers.get("Range", ""), evidence.size)
+        except Unsatisfiable:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{evidence.size}"
+            response["Accept-Ranges"] = "bytes"
+            return response
     try:
-        chunks = services.open_evidence(
-            evidence.pk, actor=request.user, purpose=purpose, relying_on=_relied_request(request, request.GET)
-        )
+        if wanted is not None:
+            chunks = services.open_evidence_range(
+                evidence.pk, actor=request.user, start=wanted.start, end=wanted.end, relying_on=relied
+            )
+        else:
+            chunks = services.open_evidence(
+                evidence.pk, actor=request.user, purpose=purpose, relying_on=relied
+            )
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(evidence)
@@ -371,7 +392,14 @@ def _stream(request: HttpRequest, pk: int, purpose: str) -> HttpResponse:
         content_type, disposition = "application/octet-stream", "attachment"
     response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = f'{disposition}; filename="{evidence.pk}-{evidence.sha256[:12]}.bin"'
-    response["Content-Length"] = str(evidence.size)
+    if wanted is not None:
+        response.status_code = 206
+        response["Content-Range"] = wanted.content_range(evidence.size)
+        response["Content-Length"] = str(wanted.length)
+    else:
+        response["Content-Length"] = str(evidence.size)
+    if purpose == "viewed":
+        response["Accept-Ranges"] = "bytes"
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -646,18 +674,106 @@ CAMERA_ROWS = 500
 def retention_list(request: HttpRequest) -> HttpResponse:
     rules = RetentionRule.objects.visible_to(request.user).select_related("group", "campus")
     areas = AreaRetention.objects.visible_to(request.user).select_related("campus", "pending_approval")
+    own = (
+        CameraRetention.objects.visible_to(request.user)
+        .filter(Q(required_days__isnull=False) | Q(pending_days__isnull=False))
+        .select_related("camera", "campus")
+    )
     table = services.RetentionTable(visible_campus_ids(request.user))
-    cameras = (
+    cameras = list(
         Camera.objects.visible_to(request.user)
-        .select_related("area", "area__campus", "group")
+        .select_related("area", "area__campus", "group", "group__room")
         .order_by("area__campus", "number")
     )
-    rows = [(c, table.effective(c)) for c in cameras[:CAMERA_ROWS]]
+    judged = [(c, table.effective(c)) for c in cameras]
     return render(
         request,
         "footage/retention_list.html",
-        {"rules": rules, "areas": areas, "cameras": rows, "limit": CAMERA_ROWS},
+        {
+            "rules": rules,
+            "areas": areas,
+            "own": own,
+            "cameras": judged[:CAMERA_ROWS],
+            "limit": CAMERA_ROWS,
+            "summary": _compliance_summary(judged),
+        },
     )
+
+
+def _compliance_summary(judged: list[tuple[Camera, Any]]) -> list[dict[str, Any]]:
+    """Compliance per campus and per monitoring room (through the camera group): cameras that keep
+    enough, too little, or not known yet (DATA-2)."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def add(key: tuple[str, str], label: str, compliant: bool | None) -> None:
+        row = rows.setdefault(key, {"label": label, "level": key[0], "ok": 0, "short": 0, "unknown": 0})
+        row["ok" if compliant else "unknown" if compliant is None else "short"] += 1
+
+    for camera, effective in judged:
+        campus = camera.area.campus
+        add(("campus", f"{campus.pk}"), str(campus), effective.compliant)
+        room = camera.group.room if camera.group_id and camera.group.room_id else None
+        if room is not None:
+            add(("room", f"{room.pk}"), f"{campus} · {room}", effective.compliant)
+    return sorted(rows.values(), key=lambda r: (r["level"] != "campus", r["label"]))
+
+
+@login_required
+@permission_required("footage.retention", raise_exception=True)
+def retention_camera_edit(request: HttpRequest) -> HttpResponse:
+    """One camera's own retention (DATA-2, DATA-3: per area class or camera) and its oldest recording."""
+    initial = {"camera": request.GET.get("camera")} if str(request.GET.get("camera", "")).isdigit() else None
+    form = CameraRetentionForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        rule = None
+        try:
+            with transaction.atomic():
+                if data["required_days"] is not None:
+                    rule = services.set_camera_retention(
+                        data["camera"],
+                        actor=request.user,
+                        required_days=data["required_days"],
+                        reason=data["reason"],
+                    )
+                if data["oldest_available"]:
+                    services.record_camera_oldest(
+                        data["camera"], actor=request.user, oldest_available=data["oldest_available"]
+                    )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            if rule is not None and rule.pending_days is not None and rule.pending_effective_at is None:
+                messages.warning(
+                    request, _("Shortening a retention needs approval; it was sent for approval.")
+                )
+            else:
+                messages.success(request, _("The retention register was updated."))
+            return redirect("footage:retention_list")
+    return render(request, "footage/retention_camera_form.html", {"form": form})
+
+
+@login_required
+@permission_required("footage.retention", raise_exception=True)
+def recorder_list(request: HttpRequest) -> HttpResponse:
+    """Recorders linked for the retention register: address, last synchronisation; link one or
+    issue a new key (shown once)."""
+    form = RecorderLinkForm(request.POST or None, user=request.user)
+    new_key = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _link, new_key = services.link_recorder(
+                form.cleaned_data["recorder"], actor=request.user, base_url=form.cleaned_data["base_url"]
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("The recorder was linked. Give it this key now; it is not shown again.")
+            )
+            form = RecorderLinkForm(user=request.user)
+    links = RecorderLink.objects.visible_to(request.user).select_related("recorder", "campus")
+    return render(request, "footage/recorder_list.html", {"form": form, "links": links, "new_key": new_key})
 
 
 @login_required

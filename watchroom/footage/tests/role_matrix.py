@@ -32,6 +32,7 @@ def objects(w: World) -> dict[str, Any]:
     from watchroom.footage import vault
     from watchroom.footage.models import (
         AreaRetention,
+        CameraRetention,
         EvidenceFile,
         FootageRequest,
         Hold,
@@ -110,7 +111,11 @@ def objects(w: World) -> dict[str, Any]:
     area_policy = AreaRetention.objects.create(
         campus=w.campus_a, area_type="pharmacy", required_days=90, updated_by=director
     )
+    camera_rule = CameraRetention.objects.create(
+        campus=w.campus_a, camera=w.camera_a, required_days=60, updated_by=director
+    )
     w.extra["footage"] = {
+        "camera_rule": camera_rule,
         "req": req,
         "doc": doc,
         "evidence": evidence,
@@ -149,6 +154,10 @@ def _rule(w: World) -> list[Any]:
 
 def _area_policy(w: World) -> list[Any]:
     return [objects(w)["area_policy"].pk]
+
+
+def _camera_rule(w: World) -> list[Any]:
+    return [objects(w)["camera_rule"].pk]
 
 
 _DETAIL = _s(VIEW, 200, headnurse=404)
@@ -193,6 +202,10 @@ CASES = [
     Case("footage:retention_edit", expect=_s(RETENTION, 200)),
     Case("footage:retention_area_edit", expect=_s(RETENTION, 200)),
     Case("footage:retention_area_edit", method="post", label="invalid", expect=_s(RETENTION, 200)),
+    Case("footage:retention_camera_edit", expect=_s(RETENTION, 200)),
+    Case("footage:retention_camera_edit", method="post", label="invalid", expect=_s(RETENTION, 200)),
+    Case("footage:recorder_list", expect=_s(RETENTION, 200)),
+    Case("footage:recorder_list", method="post", label="invalid", expect=_s(RETENTION, 200)),
     # API
     Case("footage-request-list", expect=_s(VIEW + REQUEST, 200)),
     Case("footage-request-list", method="post", label="create", expect=_s(REQUEST, 400)),
@@ -226,4 +239,9 @@ CASES = [
     Case("footage-area-retention-list", method="post", label="create", expect=_s(RETENTION, 400)),
     Case("footage-area-retention-detail", expect=_s(VIEW, 200), args=_area_policy, outsider=404),
     Case("footage-area-retention-effective", expect=_s(VIEW, 200)),
+    Case("footage-camera-retention-list", expect=_s(VIEW, 200)),
+    Case("footage-camera-retention-list", method="post", label="create", expect=_s(RETENTION, 400)),
+    Case("footage-camera-retention-detail", expect=_s(VIEW, 200), args=_camera_rule, outsider=404),
+    # asked by recorders with their key (tested in test_recorder_may_discard): every person is refused
+    Case("footage-recorder-may-discard", method="post", expect={}),
 ]

@@ -4,9 +4,12 @@ alerted."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from watchroom.audit.models import AuditEvent
 from watchroom.footage import services, vault
@@ -65,8 +68,11 @@ def test_a_corrupted_file_is_marked_and_the_director_alerted(
     page = login(director).get(reverse("footage:evidence_list") + "?state=damaged")
     assert page.status_code == 200 and evidence.original_name in page.content.decode()
 
-    # the next run records the failure again but does not alert twice
-    services.reverify_vault()
+    # nothing is due again before a day has passed; the next day's run records the failure again
+    # but does not alert twice
+    assert services.reverify_vault().checked == 0
+    with time_machine.travel(timezone.now() + timedelta(hours=25)):
+        assert services.reverify_vault().checked == 1
     assert evidence.custody.filter(action=CustodyEntry.Action.VERIFIED, outcome="failure").count() == 2
     assert Notification.objects.filter(recipient=director).count() == 1
 
@@ -76,7 +82,8 @@ def test_a_missing_file_is_detected(exported: Any, director: Any) -> None:
     path = vault.raw_path(evidence.vault_path)
     path.chmod(0o600)
     path.unlink()
-    assert services.reverify_vault() == (1, 1)
+    run = services.reverify_vault()
+    assert (run.checked, run.failed, run.remaining) == (1, 1, 0)
     evidence.refresh_from_db()
     assert evidence.integrity_failed_at is not None
     assert evidence.custody.get(action=CustodyEntry.Action.VERIFIED).note.endswith("missing")
@@ -86,7 +93,8 @@ def test_a_missing_file_is_detected(exported: Any, director: Any) -> None:
 def test_a_destroyed_file_is_skipped(exported: Any) -> None:
     evidence, _upload = exported
     EvidenceFile.objects.filter(pk=evidence.pk).update(status="destroyed", destroyed_at=evidence.uploaded_at)
-    assert services.reverify_vault() == (0, 0)
+    run = services.reverify_vault()
+    assert (run.checked, run.failed) == (0, 0)
 
 
 def test_the_vault_page_shows_last_verified_and_result(exported: Any, director: Any, login: Any) -> None:
