@@ -4,16 +4,17 @@ Why not the engines' own text search: neither SQLite's tokenizers nor PostgreSQL
 Chinese into words (a run of ideographs is one "word", or nothing at all under the C locale), and
 trigram indexes do not help the two-character queries that are most common in Chinese (门口, 张三).
 So Watchroom tokenises the text itself, the way Lucene's CJK analyser does, and lets each engine
-index the tokens as they are:
+index the tokens as they are (PostgreSQL through a generated `search_tsv` column):
 
 - a run of CJK characters gives every character (unigram) and every adjacent pair (bigram):
   "东门口" → 东 门 口 东门 门口;
-- a run of Latin letters and digits gives the lower-cased run and, where letters and digits meet,
-  its parts: "HK-2023A" → hk 2023a 2023 a (so a serial or an IP address matches by its pieces);
+- a run of Latin letters and digits gives the lower-cased run and each of its suffixes:
+  "HK-2023A" → hk k 2023a 023a 23a 3a a (so any piece of a serial or an IP address is a prefix of
+  some token);
 - everything else separates tokens.
 
 A query is tokenised the same way: a one-character CJK term needs its unigram, a longer one all its
-bigrams, a Latin/digit term matches as a prefix. The index narrows the rows; the exact condition
+bigrams, a Latin/digit run matches as a prefix of some token. The index narrows the rows; the exact condition
 (every term occurs in one of the searched fields, `icontains`) is then applied to those rows only,
 so the result is exactly what a `LIKE '%term%'` scan would give, at index speed.
 
@@ -28,7 +29,7 @@ How an app applies it to a model (see `watchroom/duty` and `watchroom/equipment`
        operations = [AddFullTextIndex("device")]
 
    On SQLite it creates an external-content FTS5 table ``<table>_fts`` kept in step by triggers
-   (and fills it from the rows already there); on PostgreSQL a GIN index on the tokens.
+   (and fills it from the rows already there); on PostgreSQL a stored generated tsvector column with a GIN index.
 3. Views and filters call ``fulltext.search(queryset, query)`` (it reads `search_fields` from the
    model), combined with any other filters and ordering.
 """
@@ -46,6 +47,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 FIELD = "search_tokens"
+# PostgreSQL only: the tsvector of FIELD, a stored generated column that Django does not know of
+TSV = "search_tsv"
 
 # CJK ideographs (unified, extension A, compatibility), kana and hangul count as "CJK" characters.
 _CJK = (
@@ -56,7 +59,7 @@ _CJK = (
     "\uf900-\ufaff"  # CJK compatibility ideographs
 )
 _RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
-_ALNUM_PARTS = re.compile(r"[a-z]+|[0-9]+")
+MAX_SUFFIXES = 32
 _CJK_RUN = re.compile(rf"^[{_CJK}]+$")
 
 
@@ -68,8 +71,9 @@ def normalise(text: str) -> str:
 def _run_tokens(run: str) -> list[str]:
     if _CJK_RUN.match(run):
         return list(run) + [run[i : i + 2] for i in range(len(run) - 1)]
-    parts = _ALNUM_PARTS.findall(run)
-    return [run, *parts] if len(parts) > 1 else [run]
+    # every suffix (the first MAX_SUFFIXES): a query run is then a prefix of one of them wherever it
+    # starts, so "4999" finds "sn0004999" and "2023" finds "hk2023a"
+    return [run[i:] for i in range(min(len(run), MAX_SUFFIXES))]
 
 
 def tokens(*texts: Any) -> str:
@@ -99,11 +103,9 @@ def _term_clause(term: str) -> list[tuple[str, bool]]:
             else:
                 need.extend((run[i : i + 2], False) for i in range(len(run) - 1))
         else:
-            # a Latin/digit run inside a term may start mid-token in the text ("2023" in "hk2023"
-            # is indexed as a part); its last part may be cut short by the user: prefix
-            parts = _ALNUM_PARTS.findall(run)
-            for i, part in enumerate(parts):
-                need.append((part, i == len(parts) - 1))
+            # the text's runs are indexed with their suffixes: a run found anywhere inside one
+            # is a prefix of one of them
+            need.append((run, True))
     return need
 
 
@@ -167,7 +169,7 @@ def search(qs: QuerySet[Any], query: str, fields: Sequence[str] | None = None) -
         elif vendor == "postgresql":
             qs = qs.filter(
                 RawSQL(
-                    f'array_to_tsvector(string_to_array("{table}"."{FIELD}", \' \')) @@ %s::tsquery',
+                    f'"{table}"."{TSV}" @@ %s::tsquery',
                     [_pg_tsquery(need)],
                     output_field=models.BooleanField(),
                 )
@@ -223,10 +225,17 @@ class AddFullTextIndex(Operation):
         if vendor == "postgresql":
             index = f"{table}_fts_gin"[:63]
             if not forwards:
-                return [f'DROP INDEX IF EXISTS "{index}"']
+                return [
+                    f'DROP INDEX IF EXISTS "{index}"',
+                    f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{TSV}"',
+                ]
+            # a stored generated column rather than an expression index: ANALYZE keeps statistics of
+            # its lexemes, so the planner knows that a rare token is rare and uses the index (with
+            # the expression index it walked the ordering index and rebuilt every row's vector)
             return [
-                f'CREATE INDEX "{index}" ON "{table}" USING gin '
-                f"(array_to_tsvector(string_to_array(\"{FIELD}\", ' ')))"
+                f'ALTER TABLE "{table}" ADD COLUMN "{TSV}" tsvector '
+                f"GENERATED ALWAYS AS (array_to_tsvector(string_to_array(\"{FIELD}\", ' '))) STORED",
+                f'CREATE INDEX "{index}" ON "{table}" USING gin ("{TSV}")',
             ]
         return []
 

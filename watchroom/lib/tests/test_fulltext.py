@@ -16,9 +16,9 @@ def test_tokens_split_chinese_into_characters_and_pairs() -> None:
     assert fulltext.tokens("东门口").split() == ["东", "门", "口", "东门", "门口"]
 
 
-def test_tokens_split_serials_and_addresses_into_parts() -> None:
+def test_tokens_keep_every_suffix_of_serials_and_addresses() -> None:
     toks = fulltext.tokens("HK-2023A", "10.1.20.3", None, "")
-    assert toks.split() == ["hk", "2023a", "2023", "a", "10", "1", "20", "3"]
+    assert toks.split() == ["hk", "k", "2023a", "023a", "23a", "3a", "a", "10", "0", "1", "20", "3"]
 
 
 def test_tokens_normalise_full_width_and_case() -> None:
@@ -29,7 +29,8 @@ def test_query_needs_bigrams_for_long_chinese_terms_and_prefix_for_latin() -> No
     assert fulltext._term_clause("门口") == [("门口", False)]
     assert fulltext._term_clause("急诊大厅") == [("急诊", False), ("诊大", False), ("大厅", False)]
     assert fulltext._term_clause("门") == [("门", False)]
-    assert fulltext._term_clause("hk20") == [("hk", False), ("20", True)]
+    assert fulltext._term_clause("hk20") == [("hk20", True)]
+    assert fulltext._term_clause("hk-20") == [("hk", True), ("20", True)]
 
 
 class Note(fulltext.Searchable):
@@ -69,7 +70,7 @@ def _titles(query: str) -> list[str]:
 def test_search_finds_exactly_what_a_substring_scan_finds(note_table: None) -> None:
     Note.objects.create(title="急诊大厅东门口", body="可疑人员徘徊")
     Note.objects.create(title="门诊楼", body="东门 口罩发放")  # has 东门 and 口 but not 东门口
-    Note.objects.create(title="Camera HK-2023A", body="IP 10.1.20.3")
+    Note.objects.create(title="Camera HK-2023A", body="IP 10.1.20.3 SN-0004999")
     Note.objects.create(title="停车场", body="车辆剐蹭")
     assert _titles("东门口") == ["急诊大厅东门口"]
     assert _titles("门") == ["急诊大厅东门口", "门诊楼"]
@@ -77,6 +78,8 @@ def test_search_finds_exactly_what_a_substring_scan_finds(note_table: None) -> N
     assert _titles("2023") == ["Camera HK-2023A"]
     assert _titles("hk-20") == ["Camera HK-2023A"]
     assert _titles("10.1.20") == ["Camera HK-2023A"]
+    assert _titles("4999") == ["Camera HK-2023A"]  # digits from the middle of a serial
+    assert _titles("k-202") == ["Camera HK-2023A"]
     assert _titles("车辆") == ["停车场"]
     assert _titles("火灾") == []
     assert _titles("  ") == ["Camera HK-2023A", "停车场", "急诊大厅东门口", "门诊楼"]
