@@ -4,11 +4,13 @@ write calls one service; objects outside the user's scope are 404."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import models
 from django.http import FileResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -138,11 +140,29 @@ class DeviceViewSet(
         serializer_class=serializers.Serializer,
     )
     def import_file(self, request: Request) -> Response:
-        """All or nothing: 400 with every row's error, or 200 with the counts."""
+        """All or nothing: 400 with every row's error, or 200 with the counts. A file with other headers
+        than the template's takes `mapping`, a JSON object {ledger column: the file's column}."""
         upload = request.FILES.get("file")
         if upload is None:
             return Response({"code": "file_required", "detail": "file"}, status=status.HTTP_400_BAD_REQUEST)
         headers, rows = spreadsheet.read_table(upload.read(), upload.name)
+        raw_mapping = request.data.get("mapping")
+        if raw_mapping:
+            try:
+                mapping = json.loads(raw_mapping)
+            except ValueError:
+                mapping = None
+            if not isinstance(mapping, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()
+            ):
+                return Response(
+                    {
+                        "code": "bad_mapping",
+                        "detail": _("The mapping must be a JSON object of column names."),
+                    },
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            headers, rows = spreadsheet.apply_mapping(headers, rows, mapping)
         report = spreadsheet.validate_devices(headers, rows, actor=request.user)
         if not report.ok:
             return Response(
@@ -313,6 +333,11 @@ class PlanViewSet(
             serializer.instance, actor=self.request.user, **serializer.validated_data
         )
 
+    @action(detail=False, methods=["post"], serializer_class=serializers.Serializer)
+    def issue(self, request: Request) -> Response:
+        """Issue the due work orders of every plan now (the daily job does it too); {"issued": n}."""
+        return Response({"issued": services.issue_due_work_orders(actor=request.user)})
+
 
 class WorkOrderSerializer(serializers.ModelSerializer):
     overdue = serializers.BooleanField(read_only=True)
@@ -428,12 +453,22 @@ class ChangeRequestViewSet(
     serializer_class = ChangeRequestSerializer
     filterset_class = filters.ChangeRequestFilter
     write_permission = "equipment.change_request"
+    action_permissions = {"implement": "equipment.manage"}
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def perform_create(self, serializer: serializers.Serializer) -> None:
         serializer.instance = services.submit_change_request(
             actor=self.request.user, **serializer.validated_data
         )
+
+    @action(detail=True, methods=["post"], serializer_class=NoteSerializer)
+    def implement(self, request: Request, pk: Any = None) -> Response:
+        """Record that the approved change was carried out (409 `not_approved` before approval)."""
+        cr = self.get_object()
+        form = NoteSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        cr = services.implement_change(cr, actor=request.user, note=form.validated_data["note"])
+        return Response(ChangeRequestSerializer(cr, context=self.get_serializer_context()).data)
 
 
 class DeviceFileSerializer(serializers.ModelSerializer):

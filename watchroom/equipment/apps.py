@@ -13,12 +13,14 @@ class EquipmentConfig(AppConfig):
         from . import home_cards  # noqa: F401
         from .services import CHANGE_KIND, on_change_decided
 
-        # EQP-5/EQP-6: a change of a camera's view or settings needs the centre director's approval.
+        # EQP-5/EQP-6: a change of a camera's view or settings (the field of view touches privacy) needs
+        # the centre director's check, then a hospital leader's approval; the security administrator
+        # may change the levels (ApprovalPolicy).
         kinds.register(
             CHANGE_KIND,
             label=_("Change of camera view or settings"),
             on_decided=on_change_decided,
-            default_levels=[{"role": "director", "same_campus": True}],
+            default_levels=[{"role": "director", "same_campus": True}, {"role": "leader"}],
             validity_hours=72,
             pending_expiry_hours=72,
         )

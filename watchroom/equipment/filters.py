@@ -6,12 +6,13 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from watchroom.lib import fulltext
 from watchroom.sites.filters import _areas, _campuses, _Styled
 from watchroom.sites.models import DeviceStatus
 
@@ -77,13 +78,10 @@ class DeviceFilter(_Fast):
         fields = ["q", "campus", "area", "device_type", "status", "vendor", "warranty"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        q = Q(name__icontains=value) | Q(serial__iexact=value) | Q(model__icontains=value)
-        if _is_ip(value):
-            q |= Q(ip=value)
-        return queryset.filter(q)
+        """Every word of the query occurs (case-insensitive) in the name, vendor, model, serial,
+        IP, MAC, supplier, contract, resolution, notes or location name — found through the
+        full-text index (`watchroom.lib.fulltext`), not a scan of the ledger."""
+        return fulltext.search(queryset, value.strip(), fields=Device.SEARCH_LOOKUPS)
 
     def by_warranty(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         today = timezone.localdate()
@@ -92,16 +90,6 @@ class DeviceFilter(_Fast):
         if value == "valid":
             return queryset.filter(warranty_until__gte=today)
         return queryset
-
-
-def _is_ip(value: str) -> bool:
-    import ipaddress
-
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
 
 
 class FaultFilter(_Styled):

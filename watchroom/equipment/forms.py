@@ -143,9 +143,18 @@ class PlanForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["campus"].queryset = Campus.objects.visible_to(user)
         self.fields["device"].queryset = Device.objects.visible_to(user).in_service().order_by("name")
-        self.fields["assignee"].queryset = User.objects.filter(
-            is_active=True, role_rows__role__in=["engineer", "director", "deputy", "operator"]
-        ).distinct()
+        self.fields["device"].help_text = _("Empty: every device of this type on the campus.")
+        self.fields["assignee"].queryset = (
+            User.objects.filter(
+                is_active=True, role_rows__role__in=["engineer", "director", "deputy", "operator"]
+            )
+            .distinct()
+            .order_by("username")
+        )
+        self.fields["lead_days"].help_text = _(
+            "The work order is issued this many days before it is due (daily, or at once with the "
+            "button on the plan list)."
+        )
         _style(self)
 
     def _post_clean(self) -> None:
@@ -268,3 +277,30 @@ class ViolationForm(forms.Form):
         self.fields["camera"].queryset = Camera.objects.visible_to(user).order_by("number")
         self.fields["how_found"].widget.attrs["placeholder"] = _("e.g. patrol, video review")
         _style(self)
+
+
+class ColumnMappingForm(forms.Form):
+    """Which column of the uploaded file holds each ledger column (EQP-1 import); `token` names the
+    uploaded file kept by `spreadsheet.stage_upload`."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args: Any, headers: list[str], columns: list[str], required: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = list(columns)
+        self.required = set(required)
+        choices = [("", _("(not in the file)"))] + [(h, h) for h in headers if h]
+        for i, column in enumerate(self.columns):
+            self.fields[f"col_{i}"] = forms.ChoiceField(
+                label=column, choices=choices, required=column in self.required
+            )
+        _style(self)
+
+    def lines(self) -> list[tuple[str, bool, Any]]:
+        """(ledger column, required, bound field) per ledger column, for the template."""
+        return [(column, column in self.required, self[f"col_{i}"]) for i, column in enumerate(self.columns)]
+
+    def mapping(self) -> dict[str, str]:
+        return {column: self.cleaned_data.get(f"col_{i}") or "" for i, column in enumerate(self.columns)}

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from watchroom.lib.fulltext import Searchable
 from watchroom.sites.models import AreaType, DeviceStatus
 
 from . import querysets
@@ -48,8 +49,27 @@ _STATUS_BADGE: dict[str, str] = {
 }
 
 
-class Device(models.Model):
-    """One device of the ledger (EQP-1): identity, location, dates, supplier and specification."""
+class Device(Searchable):
+    """One device of the ledger (EQP-1): identity, location, dates, supplier and specification.
+
+    The ledger search is full-text (`watchroom.lib.fulltext`): `search_tokens` holds the Chinese
+    bigrams and Latin/digit parts of the fields below and of the location's name, indexed by FTS5 on
+    SQLite and GIN on PostgreSQL; `SEARCH_LOOKUPS` are the exact conditions the index narrows to."""
+
+    search_fields = (
+        "name",
+        "vendor",
+        "model",
+        "serial",
+        "ip",
+        "mac",
+        "supplier",
+        "maintenance_contract",
+        "resolution",
+        "notes",
+    )
+    # what a search term must occur in (case-insensitive): the fields and the location's name
+    SEARCH_LOOKUPS = (*search_fields, "area__name")
 
     device_type = models.CharField(_("device type"), max_length=20, choices=DeviceType.choices)
     campus = models.ForeignKey(
@@ -135,6 +155,11 @@ class Device(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("equipment:device_detail", args=[self.pk])
+
+    def search_values(self) -> list[Any]:
+        """The indexed texts: the searched fields and the location's name (kept when the device is
+        saved; a renamed area reaches the index at the device's next save)."""
+        return [*super().search_values(), self.area.name if self.area_id and self.area else ""]
 
     @property
     def out_of_warranty(self) -> bool:
@@ -310,6 +335,12 @@ class Fault(models.Model):
     def remaining_hours(self) -> float | None:
         r = self.remaining
         return None if r is None else round(r.total_seconds() / 3600, 1)
+
+    @property
+    def overdue_hours(self) -> float | None:
+        """How long past the SLA an unrepaired fault is (positive), for "3.5 h over"."""
+        r = self.remaining_hours
+        return None if r is None else abs(r)
 
     @property
     def overdue(self) -> bool:

@@ -360,6 +360,7 @@ def import_devices(rows: Iterable[dict[str, Any]], *, actor: Any, file_name: str
             _assign(device, values)
             _check_device_in_memory(device)
             _clean_fields(device)
+            device.refresh_search_tokens()  # bulk_create bypasses save()
             new_devices.append(device)
         else:
             if device.status == DeviceStatus.RETIRED:
@@ -549,7 +550,8 @@ def report_fault(
             device, actor=actor, reason=_("Fault #%(id)s reported") % {"id": fault.pk}
         )
         _notify(
-            _people(["security_head"]) + _people(["director", "deputy"], device.campus_id),
+            # the security department at once (EQP-3), and the campus's engineers, who repair it
+            _people(["security_head"]) + _people(["director", "deputy", "engineer"], device.campus_id),
             title=_("Equipment fault: %(device)s") % {"device": device.name},
             body=symptom,
             url=fault.get_absolute_url(),
@@ -620,6 +622,18 @@ def _repaired(fault: Fault, *, actor: Any, resolution: str, action: str) -> Faul
     fault.device = _sync_device_status(
         fault.device, actor=actor, reason=_("Fault #%(id)s repaired") % {"id": fault.pk}
     )
+    # the person who reported it checks the picture and verifies or reopens (the system user, which
+    # reports automatic faults, is inactive and is not told)
+    reporter = fault.reported_by if fault.reported_by_id else None
+    if reporter is not None and reporter.is_active and reporter.pk != getattr(actor, "pk", None):
+        _notify(
+            [reporter],
+            title=_("Fault #%(id)s repaired: please verify") % {"id": fault.pk},
+            body=resolution,
+            url=fault.get_absolute_url(),
+            kind="equipment.fault_repaired",
+            actor=actor,
+        )
     return fault
 
 
@@ -668,6 +682,7 @@ def reopen_fault(fault: Fault, *, actor: Any, reason: str) -> Fault:
     fault = _lock(fault)
     _expect(fault, Fault.Status.REPAIRED)
     _transition(fault, Fault.Status.ACKNOWLEDGED, actor=actor, note=reason)
+    repairer = fault.repaired_by
     fault.repaired_at = None
     fault.repaired_by = None
     fault.reopen_count += 1
@@ -681,6 +696,17 @@ def reopen_fault(fault: Fault, *, actor: Any, reason: str) -> Fault:
     )
     fault.device = _sync_device_status(
         fault.device, actor=actor, reason=_("Fault #%(id)s reopened") % {"id": fault.pk}
+    )
+    engineers = _people(["engineer"], fault.campus_id)
+    if repairer is not None and repairer.is_active and repairer not in engineers:
+        engineers.append(repairer)
+    _notify(
+        engineers,
+        title=_("Fault #%(id)s failed verification and is reopened") % {"id": fault.pk},
+        body=reason,
+        url=fault.get_absolute_url(),
+        kind="equipment.fault_reopened",
+        actor=actor,
     )
     return fault
 

@@ -26,6 +26,7 @@ from . import kpis, services, spreadsheet
 from .filters import ChangeRequestFilter, DeviceFilter, FaultFilter, ViolationFilter, WorkOrderFilter
 from .forms import (
     ChangeRequestForm,
+    ColumnMappingForm,
     CoverageRuleForm,
     DeviceForm,
     FaultReportForm,
@@ -191,25 +192,125 @@ def device_sync(request: HttpRequest) -> HttpResponse:
     return redirect("equipment:device_list")
 
 
+def _mapping_form(headers: list[str], data: Any = None, initial: Any = None) -> ColumnMappingForm:
+    return ColumnMappingForm(
+        data,
+        initial=initial,
+        headers=headers,
+        columns=spreadsheet.COLUMNS,
+        required=spreadsheet.REQUIRED,
+    )
+
+
+def _check_and_import(
+    request: HttpRequest,
+    headers: list[str],
+    rows: list[tuple[int, dict[str, str]]],
+    file_name: str,
+    context: dict[str, Any],
+    template: str,
+    mapping: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Validate every row; import when all are good (the done page), else the page with the report."""
+    report = spreadsheet.validate_devices(headers, rows, actor=request.user)
+    if report.ok:
+        result = services.import_devices(report.rows, actor=request.user, file_name=file_name)
+        return render(request, "equipment/import_done.html", {"result": result, "file_name": file_name})
+    context["report"] = report
+    context["errors"] = [
+        {
+            "row": e.row,
+            "column": e.column,
+            "file_column": (mapping or {}).get(e.column, ""),
+            "message": e.message,
+        }
+        for e in report.errors
+    ]
+    return render(request, template, context, status=400)
+
+
+def _preview(headers: list[str], rows: list[tuple[int, dict[str, str]]]) -> list[list[str]]:
+    return [[row.get(h, "") for h in headers if h] for _line, row in rows[:3]]
+
+
 @login_required
 @permission_required(MANAGE, raise_exception=True)
 def device_import(request: HttpRequest) -> HttpResponse:
+    """Upload → (column mapping when the file's headers are not the template's) → check → import.
+    A file with the template's headers is checked and imported at once; any other file is kept for
+    an hour while the user maps its columns (`spreadsheet.stage_upload`)."""
+    if request.method == "POST" and "token" in request.POST:
+        return _device_import_mapped(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form, "columns": spreadsheet.COLUMNS}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            headers, rows = spreadsheet.read_table(upload.read(), upload.name)
-            report = spreadsheet.validate_devices(headers, rows, actor=request.user)
-            if report.ok:
-                result = services.import_devices(report.rows, actor=request.user, file_name=upload.name)
-                return render(request, "equipment/import_done.html", {"result": result})
+            headers, rows = spreadsheet.read_table(data, upload.name)
+            if spreadsheet.needs_mapping(headers):
+                token = spreadsheet.stage_upload(data, upload.name, user=request.user)
+                guess = spreadsheet.guess_mapping(headers)
+                initial = {
+                    "token": token,
+                    **{f"col_{i}": guess.get(c, "") for i, c in enumerate(spreadsheet.COLUMNS)},
+                }
+                mapping_form = _mapping_form(headers, initial=initial)
+                return render(
+                    request,
+                    "equipment/import_mapping.html",
+                    {
+                        "form": mapping_form,
+                        "file_name": upload.name,
+                        "row_count": len(rows),
+                        "headers": [h for h in headers if h],
+                        "preview": _preview(headers, rows),
+                    },
+                )
+            return _check_and_import(
+                request, headers, rows, upload.name, context, "equipment/import_form.html"
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "equipment/import_form.html", context, status=400 if form.errors else 200)
+
+
+def _device_import_mapped(request: HttpRequest) -> HttpResponse:
+    token = request.POST.get("token", "")
+    try:
+        data, file_name = spreadsheet.load_staged(token, user=request.user)
+        headers, rows = spreadsheet.read_table(data, file_name)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("equipment:device_import")
+    form = _mapping_form(headers, data=request.POST)
+    context: dict[str, Any] = {
+        "form": form,
+        "file_name": file_name,
+        "row_count": len(rows),
+        "headers": [h for h in headers if h],
+        "preview": _preview(headers, rows),
+    }
+    if form.is_valid():
+        mapping = form.mapping()
+        try:
+            mapped_headers, mapped_rows = spreadsheet.apply_mapping(headers, rows, mapping)
+            response = _check_and_import(
+                request,
+                mapped_headers,
+                mapped_rows,
+                file_name,
+                context,
+                "equipment/import_mapping.html",
+                mapping,
+            )
         except DomainError as exc:
             form.add_error(None, exc.message)
         else:
-            context["report"] = report
-            return render(request, "equipment/import_form.html", context, status=400)
-    return render(request, "equipment/import_form.html", context)
+            if response.status_code == 200:
+                spreadsheet.discard_staged(token, user=request.user)
+            return response
+    return render(request, "equipment/import_mapping.html", context, status=400)
 
 
 def _sheet_response(data: bytes, name: str, fmt: str) -> HttpResponse:

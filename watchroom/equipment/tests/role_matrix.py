@@ -232,6 +232,9 @@ CASES = [
     Case("equipment-workorder-void", method="post", expect=only(MANAGERS), args=wo_a, data=REASON),
     Case("equipment-change-list", expect=only(VIEWERS)),
     Case("equipment-change-detail", expect=only(VIEWERS), outsider=404, args=change_a),
+    # pending (not yet approved): a manager gets past the permission to the rule, 409 not_approved
+    Case("equipment-change-implement", method="post", expect=only(MANAGERS, 409), args=change_a),
+    Case("equipment-plan-issue", method="post", expect=only(MANAGERS)),
     Case("equipment-file-list", expect=only(VIEWERS)),
     Case("equipment-file-detail", expect=only(VIEWERS), outsider=404, args=file_a),
     Case("equipment-file-content", expect=only(VIEWERS), outsider=404, args=file_a),

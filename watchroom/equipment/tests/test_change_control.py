@@ -32,12 +32,19 @@ def _request(camera: Any, operator: Any) -> Any:
 
 
 def test_a_ptz_preset_change_goes_through_approval(
-    camera_a: Any, operator: Any, director: Any, engineer: Any
+    camera_a: Any, operator: Any, director: Any, leader: Any, engineer: Any
 ) -> None:
+    """The director checks it, then a hospital leader approves it (EQP-5: a leader's approval)."""
     cr = _request(camera_a, operator)
     assert cr.status == "pending" and cr.approval.kind == "equipment.change" and len(cr.snapshot_sha256) == 64
     assert last_event("equipment.change_requested").outcome == "success"
     approvals.decide(cr.approval, actor=director, decision="approved", reason="同意", password=PASSWORD)
+    cr.refresh_from_db()
+    assert cr.status == "pending"
+    with pytest.raises(InvalidTransition):
+        services.implement_change(cr, actor=engineer)
+    cr.approval.refresh_from_db()
+    approvals.decide(cr.approval, actor=leader, decision="approved", reason="同意", password=PASSWORD)
     cr.refresh_from_db()
     assert cr.status == "approved"
     assert last_event("equipment.change_decided").outcome == "success"
