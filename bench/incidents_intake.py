@@ -6,6 +6,14 @@ machine is shared: the second figure is the steadier one), and statements per al
 (target ≥ 1,000/s).
 
     python bench/incidents_intake.py [--alarms 3000] [--runs 3] [--db sqlite]
+
+`--http`: the same through the real server — gunicorn (gthread, `--workers`×`--threads`, keep-alive)
+on 127.0.0.1 with production settings, `--clients` client threads each with one keep-alive
+connection POSTing to /api/v1/alarms/, singly and in lists of 100. Reports alarms per second of wall
+time and the server's CPU-seconds per 1,000 alarms (gunicorn's processes; the database server's own
+CPU is not counted), median of `--runs` fresh databases.
+
+    python bench/incidents_intake.py --http [--alarms 4000] [--clients 8] [--workers 2] [--threads 4]
 """
 
 from __future__ import annotations
@@ -112,6 +120,56 @@ def rows(res: list[dict]) -> list[tuple[str, str, str]]:
     ]  # fmt: skip
 
 
+def http_run(db: str, alarms: int, clients: int, workers: int, threads: int, batch: int) -> dict[str, Any]:
+    import incidents_kill9 as k
+
+    with c.child_env(db) as env:
+        k.prepare(env)
+        sock = k.listening_socket()
+        server = k.Server(env, sock, workers=workers, threads=threads)
+        server.start()
+        k.burst(server.port, 2 * clients * batch, clients, batch=batch)  # warm: imports, lookups, connections
+        assert server.proc is not None
+        pgid = server.proc.pid
+        cpu = k.group_cpu(pgid)
+        tally, elapsed = k.burst(server.port, alarms, clients, batch=batch)
+        cpu = k.group_cpu(pgid) - cpu
+        server.stop()
+        sock.close()
+        stored = k.check(env)
+    n = len(tally.answered_2xx)
+    assert n == tally.sent and tally.errors == 0 and tally.other == 0, (
+        tally.sent,
+        n,
+        tally.errors,
+        tally.other,
+    )
+    assert stored["chain_ok"] and stored["audited"] == len(stored["event_ids"])
+    return {"per_second": n / elapsed, "cpu_per_1000": 1000 * cpu / n, "alarms": n}
+
+
+def http_measure(db: str, ns: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {"db": db, "clients": ns.clients, "workers": ns.workers, "threads": ns.threads,
+                           "runs": ns.runs, "alarms": ns.alarms}  # fmt: skip
+    for label, batch in (("single", 1), ("batched", 100)):
+        samples = [http_run(db, ns.alarms, ns.clients, ns.workers, ns.threads, batch) for _ in range(ns.runs)]
+        out[label] = {k: c.median([s[k] for s in samples]) for k in ("per_second", "cpu_per_1000")}
+        out[label]["samples"] = samples
+    return out
+
+
+def http_rows(res: list[dict]) -> list[tuple[str, str, str]]:
+    return [
+        (f"alarm intake over HTTP with audit, {r['db']}",
+         f"{r['single']['per_second']:.0f} alarms/s single POSTs ({r['single']['cpu_per_1000']:.2f} server "
+         f"CPU-s per 1,000); {r['batched']['per_second']:.0f} alarms/s in lists of 100 "
+         f"({r['batched']['cpu_per_1000']:.2f} CPU-s per 1,000)",
+         f"median of {r['runs']} runs × {r['alarms']} alarms; gunicorn gthread {r['workers']}×{r['threads']}, "
+         f"{r['clients']} keep-alive clients")
+        for r in res
+    ]  # fmt: skip
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(int(sys.argv[2]))
@@ -120,6 +178,17 @@ if __name__ == "__main__":
     parser.add_argument("--alarms", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], action="append")
+    parser.add_argument("--http", action="store_true")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
     ns = parser.parse_args()
-    for row in rows(results(ns.alarms, tuple(ns.db or ("sqlite", "postgresql")), ns.runs)):
+    dbs = tuple(ns.db or ("sqlite", "postgresql"))
+    if ns.http:
+        res = [http_measure(db, ns) for db in dbs if db == "sqlite" or c.pg_available()]
+        for row in http_rows(res):
+            print(" | ".join(row))
+        print(json.dumps(res))
+        sys.exit(0)
+    for row in rows(results(ns.alarms, dbs, ns.runs)):
         print(" | ".join(row))

@@ -278,6 +278,18 @@ HEALTH_FAIL_COUNT = env_int("WATCHROOM_HEALTH_FAIL_COUNT", 2, minimum=1)
 HEALTH_PASS_COUNT = env_int("WATCHROOM_HEALTH_PASS_COUNT", 2, minimum=1)
 HEALTH_THUMBNAIL_DAYS = env_int("WATCHROOM_HEALTH_THUMBNAIL_DAYS", 14, minimum=1)
 
+# Seconds each process keeps alarm-source, camera and system-actor lookups for alarm intake (0 = off);
+# a rotated or retired key stops working in other processes within this time (incidents/intake_cache.py).
+INCIDENTS_INTAKE_CACHE_SECONDS = env_float("WATCHROOM_INCIDENTS_INTAKE_CACHE_SECONDS", 5.0, minimum=0.0)
+
+# --- camera-health probes on Celery + Redis (health owns this block; watchroom/celery.py) ----------
+# Empty: probes run in this process. Set (redis://host:6379/0): sweeps and `watchroom runprobes` send
+# each probe to queue `probes.<campus code>`, served by `celery -A watchroom worker -Q probes.<code>`
+# inside that campus's camera network; results come back through the same Redis.
+WATCHROOM_BROKER_URL = env_str("WATCHROOM_BROKER_URL", "")
+HEALTH_REMOTE_DEADLINE = env_float("WATCHROOM_HEALTH_REMOTE_DEADLINE", 120.0, minimum=1.0)
+# --- end of the Celery block -----------------------------------------------------------------------
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -161,6 +161,26 @@ class WebhookForm(forms.Form):
         self.fields["campus"].queryset = Campus.objects.visible_to(user)
 
 
+class WebhookEditForm(forms.Form):
+    """Edit a robot: the address and the secret are never shown again, so blank keeps them."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    channel = forms.ChoiceField(label=_("Channel"), choices=RobotWebhook.Channel.choices)
+    url = forms.CharField(
+        label=_("New webhook URL"),
+        max_length=500,
+        required=False,
+        help_text=_("Leave blank to keep the current address."),
+    )
+    secret = forms.CharField(
+        label=_("New signing secret (DingTalk 加签)"),
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave blank to keep the current secret."),
+    )
+
+
 class ManualAlarmPageForm(ManualAlarmForm):
     """The manual alarm page (console or duty log): a room when no camera says where, and the
     duty-log entry it comes from (prefilled from `?log_entry=`)."""

@@ -3,7 +3,8 @@
 Every alarm POST needs its source (by key hash), its camera (by number, with group, room and area)
 and the system actor of its audit event. Reading them from the database on every alarm cost three
 of the seven queries per alarm (docs/benchmarks.md). They change rarely, so each process keeps them
-for `WATCHROOM_INCIDENTS_LOOKUP_CACHE_SECONDS` (default 5; 0 turns the cache off):
+for `settings.INCIDENTS_INTAKE_CACHE_SECONDS` seconds (the environment variable
+`WATCHROOM_INCIDENTS_INTAKE_CACHE_SECONDS`; default 5; 0 turns the cache off):
 
 - a rotated or retired source key stops working at once in the process that rotated it (the cache is
   cleared on commit) and within that many seconds in the other worker processes;
@@ -27,7 +28,10 @@ _MISSING = object()
 
 
 def ttl() -> float:
-    return float(getattr(settings, "WATCHROOM_INCIDENTS_LOOKUP_CACHE_SECONDS", DEFAULT_SECONDS))
+    """Seconds a lookup is kept: `INCIDENTS_INTAKE_CACHE_SECONDS` (from the environment variable
+    `WATCHROOM_INCIDENTS_INTAKE_CACHE_SECONDS`), else the earlier setting name, else 5."""
+    legacy = getattr(settings, "WATCHROOM_INCIDENTS_LOOKUP_CACHE_SECONDS", DEFAULT_SECONDS)
+    return max(0.0, float(getattr(settings, "INCIDENTS_INTAKE_CACHE_SECONDS", legacy)))
 
 
 class TTLCache:

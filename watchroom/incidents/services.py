@@ -333,10 +333,11 @@ def _prepare_alarm(
     }
 
 
-def _audit_received(actor: Any, alarm: Alarm) -> None:
+def _received_entry(actor: Any, alarm: Alarm) -> audit.Entry:
+    """The audit event of an alarm received from a source (INC-1, DATA-7)."""
     source = alarm.source
     assert source is not None  # noqa: S101 - alarms from sources only
-    audit.record(
+    return audit.Entry(
         actor,
         "incidents.alarm_received",
         alarm,
@@ -348,6 +349,13 @@ def _audit_received(actor: Any, alarm: Alarm) -> None:
         },
         username=f"source:{source.name}",
     )
+
+
+def _audit_received(actor: Any, alarm: Alarm) -> None:
+    entry = _received_entry(actor, alarm)
+    # No savepoint of its own: the intake's transaction rolls back as a whole (docs/benchmarks.md).
+    audit.record(entry.actor, entry.action, entry.target, changes=entry.changes, username=entry.username,
+                 savepoint=False)  # fmt: skip
 
 
 def receive_alarm(source: AlarmSource, **fields: Any) -> tuple[Alarm, bool]:
@@ -417,8 +425,7 @@ def receive_alarms(source: AlarmSource, items: Sequence[dict[str, Any]]) -> list
         planned[eid] = alarm
         order.append((eid, True))
     Alarm.objects.bulk_create(new)
-    for alarm in new:
-        _audit_received(actor, alarm)
+    audit.record_many([_received_entry(actor, alarm) for alarm in new])  # chained in one INSERT
     return [(planned[eid] if created else stored.get(eid) or planned[eid], created) for eid, created in order]
 
 
@@ -436,9 +443,11 @@ def raise_manual_alarm(
     method: str = AlarmMethod.VIDEO,
     is_drill: bool = False,
     log_entry: Any = None,
+    room: MonitoringRoom | None = None,
 ) -> Alarm:
     """An alarm raised by a person (console, duty log; INC-1). Routed like any other. Raised from a
-    duty-log entry (DUTY-5) it points to the entry, which must be of the same campus."""
+    duty-log entry (DUTY-5) it points to the entry, which must be of the same campus. `room`: the
+    console's room, where an alarm without a camera is routed (a camera's group room still wins)."""
     _require(actor, HANDLE)
     prio = _check_taxonomy(alarm_type, method, priority)
     if log_entry is not None and campus is None and camera is None and area is None:
@@ -454,6 +463,8 @@ def raise_manual_alarm(
         raise ValidationFailed(_("Give a camera, an area or a place."), code="place_required")
     if log_entry is not None and log_entry.room.campus_id != campus.pk:
         raise ValidationFailed(_("The duty-log entry is of another campus."), code="log_entry_campus")
+    if room is not None and room.campus_id != campus.pk:
+        raise ValidationFailed(_("The room is of another campus."), code="room_campus")
     now = timezone.now()
     key, head = (
         _group_key(None, camera, area, alarm_type, now) if not is_drill else (secrets.token_hex(8), True)
@@ -466,7 +477,7 @@ def raise_manual_alarm(
         alarm_type=alarm_type,
         priority=prio,
         campus=campus,
-        room=_room_for(campus, camera, log_entry.room if log_entry is not None else None),
+        room=_room_for(campus, camera, log_entry.room if log_entry is not None else room),
         camera=camera,
         area=area,
         place=(place or "")[:200],
@@ -640,6 +651,52 @@ def create_webhook(
         changes={"channel": channel, "host": hook.url_host, "signed": bool(secret)},
     )
     return hook
+
+
+@transaction.atomic
+def update_webhook(
+    webhook_id: int, *, actor: Any, name: str, channel: str, url: str = "", secret: str = ""
+) -> tuple[RobotWebhook, bool, bool]:
+    """Edit a group robot (INC-3, INC-8): name and channel always; the address and the DingTalk
+    signing secret only when given (blank keeps them: the page never shows them again). A WeCom
+    robot does not sign, so changing a robot to WeCom drops its secret. Returns (robot, address
+    replaced, secret replaced); the page shows a replaced address or secret once. The audit diff holds
+    the name, channel and host, and only whether the address and secret changed, never their text."""
+    _require(actor, MANAGE)
+    hook = RobotWebhook.objects.select_for_update().get(pk=webhook_id)
+    if not hook.is_active:
+        raise InvalidTransition(_("A retired webhook cannot be edited."), code="already_retired")
+    if channel not in RobotWebhook.Channel.values:
+        raise ValidationFailed(_("Unknown channel."), code="bad_channel")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed(_("Give the webhook a name."), code="name_required")
+    url = (url or "").strip()
+    if url:
+        url = _check_webhook_url(url)
+    secret = (secret or "").strip()
+    if secret and channel != RobotWebhook.Channel.DINGTALK:
+        raise ValidationFailed(_("Only DingTalk robots sign with a secret."), code="secret_not_supported")
+    before = {"name": hook.name, "channel": hook.channel, "host": hook.url_host, "signed": hook.has_secret}
+    url_replaced = bool(url) and url != hook.url
+    hook.name, hook.channel = name[:100], channel
+    if url_replaced:
+        hook.url = url
+    if secret:
+        hook.set_secret(secret)
+    elif channel != RobotWebhook.Channel.DINGTALK:
+        hook.set_secret("")
+    after = {"name": hook.name, "channel": hook.channel, "host": hook.url_host, "signed": hook.has_secret}
+    changes: dict[str, Any] = audit.diff(before, after)
+    if url_replaced:
+        changes["address_replaced"] = True
+    if secret:
+        changes["secret_replaced"] = True
+    if not changes:
+        return hook, False, False
+    hook.save(update_fields=["name", "channel", "url", "secret_encrypted"])
+    audit.record(actor, "incidents.webhook_updated", hook, changes=changes)
+    return hook, url_replaced, bool(secret)
 
 
 @transaction.atomic

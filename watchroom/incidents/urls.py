@@ -30,6 +30,7 @@ urlpatterns = [
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact_edit"),
     path("contacts/<int:pk>/retire/", views.contact_retire, name="contact_retire"),
     path("webhooks/", views.webhook_list, name="webhook_list"),
+    path("webhooks/<int:pk>/edit/", views.webhook_edit, name="webhook_edit"),
     path("webhooks/<int:pk>/retire/", views.webhook_retire, name="webhook_retire"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<int:pk>/rotate/", views.source_rotate, name="source_rotate"),

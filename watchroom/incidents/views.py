@@ -144,26 +144,42 @@ def alarm_ack(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(HANDLE, raise_exception=True)
 @require_POST
 def alarm_raise(request: HttpRequest) -> HttpResponse:
+    """The console's manual-alarm form. Posted by htmx (`HX-Request`), it answers the form again (fresh,
+    or with its errors): the new alarm reaches this console, and every other one, through the push path
+    like any alarm. Posted without htmx, it redirects to the console."""
     form = forms.ManualAlarmForm(request.POST, user=request.user)
     room = _room(request)
+    htmx = request.headers.get("HX-Request") == "true"
+    raised = None
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.raise_manual_alarm(
+            raised = services.raise_manual_alarm(
                 actor=request.user,
                 alarm_type=data["alarm_type"],
                 priority=data["priority"],
                 camera=data["camera"],
                 campus=room.campus if room else None,
+                room=room,
                 place=data["place"],
                 description=data["description"],
             )
-            messages.success(request, _("Alarm raised."))
+            if not htmx:
+                messages.success(request, _("Alarm raised."))
         except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
+            if not htmx:
+                messages.error(request, exc.message)
+            form.add_error(None, exc.message)
+    elif not htmx:
         messages.error(request, _("Check the alarm form."))
-    return redirect("incidents:console")
+    if not htmx:
+        return redirect("incidents:console")
+    if raised is not None:
+        form = forms.ManualAlarmForm(user=request.user)
+    # 200 with the errors too: htmx 2 swaps only 2xx answers by default
+    return render(
+        request, "incidents/_manual_alarm_form.html", {"form": form, "room": room, "raised": raised}
+    )
 
 
 # --- incidents ---------------------------------------------------------------------------------------------
@@ -615,6 +631,31 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
             "created_secret": created and created.get_secret(),
         },
     )
+
+
+@login_required
+@permission_required(MANAGE, raise_exception=True)
+def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a robot's name and channel; a new address or secret replaces the stored one and is shown once."""
+    hook = get_object_or_404(RobotWebhook.objects.visible_to(request.user).filter(is_active=True), pk=pk)
+    form = forms.WebhookEditForm(request.POST or None, initial={"name": hook.name, "channel": hook.channel})
+    shown: dict[str, str] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            hook, url_replaced, secret_replaced = services.update_webhook(
+                hook.pk, actor=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("Webhook saved."))
+            if not (url_replaced or secret_replaced):
+                return redirect("incidents:webhook_list")
+            shown = {
+                "url": hook.url if url_replaced else "",
+                "secret": hook.get_secret() if secret_replaced else "",
+            }
+            form = forms.WebhookEditForm(initial={"name": hook.name, "channel": hook.channel})
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "incidents/webhook_form.html", {"form": form, "hook": hook, "shown": shown})
 
 
 @require_POST

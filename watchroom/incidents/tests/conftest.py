@@ -50,3 +50,6 @@ def payload(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+from watchroom.audit.testing import audit_flushable, pytest_runtest_teardown  # noqa: E402, F401 - live-server tests

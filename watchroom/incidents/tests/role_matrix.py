@@ -265,6 +265,15 @@ CASES = [
         data={"reason": "调岗"},
     ),
     Case("incidents:webhook_list", expect=_expect(MANAGE, 200), outsider=_outsider(MANAGE, 200)),
+    Case("incidents:webhook_edit", expect=_expect(MANAGE, 200), outsider=_outsider(MANAGE), args=_webhook),
+    Case(
+        "incidents:webhook_edit",
+        method="post",
+        expect=_expect(MANAGE, 302),
+        outsider=_outsider(MANAGE),
+        args=_webhook,
+        data={"name": "保卫科值班群", "channel": "wecom", "url": "", "secret": ""},
+    ),
     Case(
         "incidents:webhook_retire",
         method="post",

@@ -4,7 +4,9 @@ Before this work a single POST ran 16 statements in the test transaction (SQLite
 key, the duplicate check, the camera, the source lock, the storm group, the INSERT, the system user
 and its roles, and the audit event's four. Source, camera and system actor now come from the
 process's short-lived lookups (`intake_cache`), a duplicate is caught by the unique constraint, and
-the request has no savepoint of its own.
+the request has no savepoint of its own. Since then the audit event has no savepoint of its own
+either (`audit.record(savepoint=False)`), and a batch's events are chained by `audit.record_many`
+in one INSERT.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from django.db import connection
 
+from watchroom.audit import chain
 from watchroom.audit.models import AuditEvent
 from watchroom.incidents.models import Alarm
 
@@ -25,13 +28,13 @@ def _pg() -> int:
     return 1 if connection.vendor == "postgresql" else 0
 
 
-def test_a_single_post_runs_at_most_eight_statements(
+def test_a_single_post_runs_at_most_six_statements(
     source_api: Any, camera_a: Any, django_assert_max_num_queries: Any
 ) -> None:
     source_api.post(URL, payload(event_id="warm"), format="json")  # source and camera looked up once
-    # savepoint, storm group, INSERT, audit (savepoint, chain head, INSERT, release), release;
+    # savepoint, storm group, INSERT, audit (chain head, INSERT: no savepoint of its own), release;
     # PostgreSQL adds the source row lock and the audit chain's advisory lock
-    with django_assert_max_num_queries(8 + 2 * _pg()):
+    with django_assert_max_num_queries(6 + 2 * _pg()):
         response = source_api.post(URL, payload(event_id="e2"), format="json")
     assert response.status_code == 201
     assert Alarm.objects.count() == 2
@@ -43,9 +46,9 @@ def test_a_batch_costs_the_audit_event_and_a_few_statements_per_batch(
 ) -> None:
     source_api.post(URL, payload(event_id="warm"), format="json")
     batch = [payload(event_id=f"b{i}") for i in range(20)]
-    # per batch: savepoint, source lock (PG), stored duplicates, one storm group, one INSERT, release;
-    # per alarm: its audit event (4 statements, 5 on PostgreSQL)
-    with django_assert_max_num_queries(5 + _pg() + 20 * (4 + _pg())):
+    # per batch: savepoint, source lock (PG), stored duplicates, one storm group, one INSERT, release,
+    # and the 20 audit events chained together: chain lock (PG), chain head, one multi-row INSERT
+    with django_assert_max_num_queries(5 + _pg() + 2 + _pg()):
         response = source_api.post(URL, batch, format="json")
     assert response.status_code == 201
     assert Alarm.objects.count() == 21
@@ -53,6 +56,7 @@ def test_a_batch_costs_the_audit_event_and_a_few_statements_per_batch(
     # one storm: the batch joined the group of the warm-up alarm (same source, camera, type)
     assert set(Alarm.objects.values_list("group_key", flat=True)) == {response.json()[0]["group_key"]}
     assert Alarm.objects.filter(is_group_head=True).count() == 1
+    assert chain.verify().ok  # the batch's events were chained in order by one INSERT
 
 
 def test_a_batch_answers_stored_and_repeated_event_ids_as_duplicates(source_api: Any, camera_a: Any) -> None:
