@@ -3,6 +3,7 @@ settings environment (temporary data directory, production-like settings, SQLite
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import statistics
@@ -15,7 +16,28 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_URL = os.environ.get("WATCHROOM_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/wr_bench")
+# One PostgreSQL database per benchmark run (inherited by its child processes through the
+# environment), so two benchmarks run at once do not drop each other's database.
+os.environ.setdefault("WATCHROOM_BENCH_PG_URL", f"postgres://postgres@127.0.0.1:5432/wr_bench_{os.getpid()}")
+PG_URL = os.environ["WATCHROOM_BENCH_PG_URL"]
+_CREATED: list[str] = []
+
+
+def _drop_created() -> None:
+    """Drop the databases this process created (atexit); a failure only leaves one behind."""
+    try:
+        import psycopg
+        from psycopg import sql
+
+        for url in _CREATED:
+            name = url.rsplit("/", 1)[1].split("?", 1)[0]
+            with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+                conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    except Exception:  # noqa: S110 - best effort at exit
+        pass
+
+
+atexit.register(_drop_created)
 
 
 def recreate_pg_database(url: str = PG_URL) -> None:
@@ -28,6 +50,8 @@ def recreate_pg_database(url: str = PG_URL) -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    if url not in _CREATED:
+        _CREATED.append(url)
 
 
 def pg_available(url: str = PG_URL) -> bool:
