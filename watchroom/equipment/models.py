@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from watchroom.lib.fulltext import Searchable
+from watchroom.lib.records import StoredFile, Voidable
 from watchroom.sites.models import AreaType, DeviceStatus
 
 from . import querysets
@@ -618,7 +619,7 @@ class ChangeRequest(models.Model):
         return reverse("equipment:change_detail", args=[self.pk])
 
 
-class ChangeViolation(models.Model):
+class ChangeViolation(Voidable):
     """A change found without an approved request (EQP-6): a recorded violation."""
 
     camera = models.ForeignKey(
@@ -638,16 +639,6 @@ class ChangeViolation(models.Model):
     )
     detected_at = models.DateTimeField(_("detected at"), default=timezone.now)
     kind = models.CharField(_("change found"), max_length=20, choices=ChangeKind.choices, blank=True)
-    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("voided by"),
-    )
-    void_reason = models.CharField(_("reason voided"), max_length=300, blank=True)
 
     objects = querysets.CampusScoped.as_manager()
 
@@ -663,17 +654,13 @@ class ChangeViolation(models.Model):
     def __str__(self) -> str:
         return f"{self.camera.number} {self.detected_at:%Y-%m-%d}"
 
-    @property
-    def is_void(self) -> bool:
-        return self.voided_at is not None
-
 
 def _file_path(instance: DeviceFile, filename: str) -> str:
     now = timezone.now()
     return f"equipment/{now:%Y/%m}/{filename}"
 
 
-class DeviceFile(models.Model):
+class DeviceFile(StoredFile):
     """A photo or document of a device (EQP-1) or a photo of a work-order record (EQP-4).
 
     JPEG, PNG or PDF checked by content (approvals' `prepare_attachment`), at most 10 MB, stored under
@@ -706,24 +693,6 @@ class DeviceFile(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     caption = models.CharField(_("caption"), max_length=200, blank=True)
     file = models.FileField(_("file"), upload_to=_file_path, max_length=300)
-    original_name = models.CharField(_("original name"), max_length=255)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    content_type = models.CharField(_("content type"), max_length=50)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
-    )
-    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
-    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("voided by"),
-    )
-    void_reason = models.CharField(_("reason voided"), max_length=300, blank=True)
 
     objects = querysets.CampusScoped.as_manager()
 
@@ -744,10 +713,6 @@ class DeviceFile(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.original_name
-
-    @property
-    def is_void(self) -> bool:
-        return self.voided_at is not None
 
     @property
     def is_image(self) -> bool:

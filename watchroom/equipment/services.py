@@ -1120,10 +1120,7 @@ def void_unapproved_change(violation: ChangeViolation, *, actor: Any, reason: st
     violation = ChangeViolation.objects.select_for_update().get(pk=violation.pk)
     if violation.voided_at is not None:
         raise InvalidTransition(_("This record is already void."), code="already_void")
-    violation.voided_at = timezone.now()
-    violation.voided_by = actor
-    violation.void_reason = reason[:300]
-    violation.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    violation.save(update_fields=violation.mark_void(actor, reason))
     audit.record(
         actor,
         "equipment.unapproved_change_voided",
@@ -1218,10 +1215,7 @@ def void_file(item: DeviceFile, *, actor: Any, reason: str) -> DeviceFile:
     item = DeviceFile.objects.select_for_update().get(pk=item.pk)
     if item.voided_at is not None:
         raise InvalidTransition(_("This record is already void."), code="already_void")
-    item.voided_at = timezone.now()
-    item.voided_by = actor
-    item.void_reason = reason[:300]
-    item.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    item.save(update_fields=item.mark_void(actor, reason))
     audit.record(actor, "equipment.file_voided", item, changes={"voided": [False, True]}, note=reason)
     return item
 
