@@ -11,7 +11,9 @@ average (the benchmark machine is shared):
 - recorded sweeps (`engine.sweep`: probes + results, thumbnails, transitions in the database),
   tier 1 and tier 2, cameras/min (the first tier-2 sweep changes every camera's state, the others
   are steady);
-- peak RSS of the prober process.
+- `watchroom sweep --json` (the command, in this process) over every camera, steady state;
+- RSS of the prober process after each phase and its peak (the probe pool's memory is bounded by
+  `probe.run.DECODE_SLOTS`; `run.trim_memory` hands it back after each pool).
 
     python bench/health_sweep.py [--cameras 2000] [--size 1280x720] [--pool 20] [--runs 3] [--db sqlite]
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import os
 import resource
@@ -47,6 +50,18 @@ def _proc_cpu(pid: int) -> float:
 def _self_cpu() -> float:
     u = resource.getrusage(resource.RUSAGE_SELF)
     return u.ru_utime + u.ru_stime
+
+
+def _rss_mb() -> dict[str, float]:
+    """The prober's resident memory now and its peak so far (MB)."""
+    now = 0.0
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            now = int(line.split()[1]) / 1024
+    return {
+        "rss_mb": round(now, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
 
 
 def _load() -> float:
@@ -77,6 +92,8 @@ PROBE_ONLY = 400
 
 def child(cameras: int, width: int, height: int, pool: int, runs: int) -> None:
     c.django_setup()
+    from django.core.management import call_command
+
     from watchroom.accounts.services import system_user
     from watchroom.health import engine
     from watchroom.health.probe import run
@@ -90,6 +107,7 @@ def child(cameras: int, width: int, height: int, pool: int, runs: int) -> None:
         "pool": pool,
         "runs": runs,
         "cpus": os.cpu_count(),
+        "memory": {"after_setup": _rss_mb()},
     }
     with Fleet(defects=["healthy"], healthy=cameras, width=width, height=height, http=False) as fleet:
         pids = [p.pid for p in fleet._procs]
@@ -100,6 +118,7 @@ def child(cameras: int, width: int, height: int, pool: int, runs: int) -> None:
             reach, row = timed(lambda: asyncio.run(run.reach_many(urls, concurrency=200)), pids)
             assert all(o.status == run.OK for o in reach)
             rows.append({**row, "per_s": cameras / row["seconds"]})
+        result["memory"]["after_tier1"] = _rss_mb()
         result["tier1_probe_only"] = {
             "per_s": med(rows, "per_s"),
             "prober_cpu_pct": med(rows, "prober_cpu_pct"),
@@ -116,6 +135,7 @@ def child(cameras: int, width: int, height: int, pool: int, runs: int) -> None:
                     return list(ex.map(run.diagnose, some))
 
             outs, row = timed(probe_all, pids)
+            run.trim_memory()  # as engine.probe_cameras does after its pool
             first = sorted(o.metrics.get("first_frame", 0.0) for o in outs)
             rows.append(
                 {
@@ -128,6 +148,7 @@ def child(cameras: int, width: int, height: int, pool: int, runs: int) -> None:
                     "first_frame_p95": first[int(len(first) * 0.95)],
                 }
             )
+        result["memory"]["after_tier2_probe_only"] = _rss_mb()
         result["tier2_probe_only"] = {
             "cameras": len(some),
         } | {
@@ -166,10 +187,23 @@ def child(cameras: int, width: int, height: int, pool: int, runs: int) -> None:
                     result["sweep_tier2_first"] = {key: round(v, 1) for key, v in row.items()}
                     continue
                 rows.append(row)
+            result["memory"][f"after_sweep_tier{tier}"] = _rss_mb()
             result[f"sweep_tier{tier}"] = {
                 k: med(rows, k)
                 for k in ("per_min", "seconds", "ok", "prober_cpu_pct", "simulator_cpu_pct", "load")
             }
+        # the issue's "done when": `watchroom sweep --json` over every camera, as an operator runs it
+        # (steady state: every camera has been probed before), in this process
+        rows = []
+        for _ in range(runs):
+            buf = io.StringIO()
+            _none, row = timed(lambda buf=buf: call_command("sweep", "--json", stdout=buf), pids)
+            out = json.loads(buf.getvalue())
+            rows.append({**row, "probed": out["probed"], "ok": out["ok"], "command_seconds": out["seconds"]})
+        result["memory"]["after_sweep_command"] = _rss_mb()
+        result["sweep_command_json"] = {
+            k: med(rows, k) for k in ("seconds", "command_seconds", "probed", "ok", "prober_cpu_pct", "load")
+        }
     result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(result))
 

@@ -65,3 +65,34 @@ def thumbnail_days() -> int:
 
 def storage_dir() -> Path:
     return Path(settings.DATA_DIR) / "health"
+
+
+def broker_url() -> str:
+    """`WATCHROOM_BROKER_URL`: empty, probes run in this process; set (redis://…), they go to the
+    Celery worker of each camera's campus (queue `probes.<campus code>`)."""
+    value = getattr(settings, "WATCHROOM_BROKER_URL", None)
+    if value is None:
+        value = os.environ.get("WATCHROOM_BROKER_URL", "")
+    return str(value or "")
+
+
+def remote_deadline() -> float:
+    """Seconds a sweep waits for the Celery campus workers' results; a probe not answered by then is
+    not recorded (and a worker discards it if it has not started it)."""
+    return _num("REMOTE_DEADLINE", 120.0)
+
+
+def backoff_max_minutes() -> int:
+    """The longest interval between probes of a camera that keeps failing (exponential back-off)."""
+    return max(1, int(_num("BACKOFF_MAX_MINUTES", 60)))
+
+
+def probe_worker() -> bool:
+    """`WATCHROOM_HEALTH_PROBE_WORKER=true`: `watchroom runprobes` probes the cameras, so the
+    one-minute `health.sweep` job of `runworker` leaves them alone."""
+    value = getattr(settings, "HEALTH_PROBE_WORKER", None)
+    if value is None:
+        value = os.environ.get("WATCHROOM_HEALTH_PROBE_WORKER", "")
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)

@@ -176,6 +176,12 @@ class CameraHealth(models.Model):
         verbose_name=_("last probe"),
     )
     last_probe_at = models.DateTimeField(_("last probed"), null=True, blank=True)
+    # the probe worker's schedule (`watchroom runprobes`): when this camera is due next (empty: now).
+    # A worker claims a camera by moving it forward by a lease with a conditional UPDATE
+    # (`services.claim_due`), so two workers never probe one camera at once.
+    next_probe_at = models.DateTimeField(_("next probe"), null=True, blank=True)
+    # consecutive probes that found the camera offline: the back-off of its schedule
+    failed_probes = models.PositiveIntegerField(_("consecutive failed probes"), default=0)
     # code -> consecutive probes that found it / that no longer found an open one
     fail_streaks = models.JSONField(_("failing streaks"), default=dict, blank=True)
     pass_streaks = models.JSONField(_("passing streaks"), default=dict, blank=True)
@@ -198,6 +204,10 @@ class CameraHealth(models.Model):
         verbose_name = _("camera health")
         verbose_name_plural = _("camera health")
         ordering = ["camera"]
+        indexes = [
+            # the probe worker's "which cameras are due" scan
+            models.Index(fields=["next_probe_at"], name="health_next_probe_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=["unknown", "ok", "fault", "offline"]),
@@ -246,3 +256,38 @@ class HealthTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.camera_id} {self.from_status}→{self.to_status}"
+
+
+class AccuracyRun(models.Model):
+    """One run of the diagnosis over the labelled set of simulated pictures (`watchroom healthaccuracy`,
+    EQP-4): the confusion matrix, recall and precision per class, and whether the targets were met
+    (every defect class found ≥ 95 %, clean pictures flagged ≤ 2 %). Append-only."""
+
+    at = models.DateTimeField(_("run at"), default=timezone.now)
+    per_class = models.PositiveIntegerField(_("pictures per class"))
+    seed = models.IntegerField(_("seed"))
+    machine = models.CharField(_("machine"), max_length=200, blank=True)
+    seconds = models.FloatField(_("seconds"), default=0.0)
+    # true class -> reported class -> count
+    matrix = models.JSONField(_("confusion matrix"), default=dict)
+    recall = models.JSONField(_("recall per class"), default=dict)
+    precision = models.JSONField(_("precision per class"), default=dict)
+    clean_flagged = models.FloatField(_("clean pictures flagged"), default=0.0)
+    misses = models.JSONField(_("misses"), default=list, blank=True)
+    targets_met = models.BooleanField(_("targets met"), default=False)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("run by"),
+    )
+
+    class Meta:
+        verbose_name = _("accuracy run")
+        verbose_name_plural = _("accuracy runs")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"accuracy {self.at:%Y-%m-%d %H:%M} seed {self.seed}"

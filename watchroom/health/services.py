@@ -10,14 +10,16 @@ installed; without it the transition is recorded all the same.
 from __future__ import annotations
 
 import importlib
+import random
+import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import OperationalError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -151,6 +153,100 @@ def due_cameras(cameras: Any, *, now: datetime | None = None) -> list[Camera]:
     return due
 
 
+# --- the probe worker's schedule (`watchroom runprobes`) ---------------------------------------
+
+
+def next_delay(minutes: int, failed: int, *, fail_count: int, cap_minutes: int) -> timedelta:
+    """The wait before a camera's next probe: its interval while it answers; once it has failed
+    more than `fail_count` probes in a row (its fault is open), the interval doubles with each
+    further failure, up to `cap_minutes` (never below the interval itself)."""
+    extra = max(0, failed - fail_count)
+    cap = max(minutes, cap_minutes)
+    return timedelta(minutes=min(cap, minutes * 2 ** min(extra, 20)))
+
+
+def _probe_candidates() -> Any:
+    return Camera.objects.in_service().exclude(stream_url="", snapshot_url="")
+
+
+def due_rows(
+    *, limit: int, now: datetime | None = None, campus_ids: list[int] | None = None
+) -> list[tuple[int, int, datetime | None]]:
+    """(health row id, camera id, next_probe_at as read) of up to `limit` cameras that are due
+    (`next_probe_at` empty or past), most overdue first; creates the missing health rows."""
+    now = now or timezone.now()
+    candidates = _probe_candidates()
+    if campus_ids:
+        candidates = candidates.filter(area__campus_id__in=campus_ids)
+    missing = candidates.filter(health__isnull=True).values_list("pk", flat=True)
+    new_rows = [CameraHealth(camera_id=pk) for pk in missing]
+    if new_rows:
+        CameraHealth.objects.bulk_create(new_rows, ignore_conflicts=True)
+    due = (
+        CameraHealth.objects.filter(Q(next_probe_at__isnull=True) | Q(next_probe_at__lte=now))
+        .filter(camera__in=candidates.values("pk"))
+        .order_by(F("next_probe_at").asc(nulls_first=True), "pk")
+        .values_list("pk", "camera_id", "next_probe_at")[:limit]
+    )
+    return list(due)
+
+
+def claim_rows(rows: list[tuple[int, int, datetime | None]], mark: datetime) -> list[int]:
+    """Claim the rows read by `due_rows`: each is moved to `mark` by a conditional UPDATE
+    (`… WHERE id = ? AND next_probe_at = <as read>`) whose row count says whether this worker got
+    it; a row another worker claimed after the read is not matched. Returns the claimed camera ids."""
+    claimed: list[int] = []
+    with transaction.atomic():
+        for pk, camera_id, seen in sorted(rows):  # one lock order for every worker (PostgreSQL)
+            row = CameraHealth.objects.filter(pk=pk)
+            row = row.filter(next_probe_at__isnull=True) if seen is None else row.filter(next_probe_at=seen)
+            if row.update(next_probe_at=mark) == 1:
+                claimed.append(camera_id)
+    return claimed
+
+
+CLAIM_ATTEMPTS = 50
+
+
+def claim_due(
+    *,
+    limit: int,
+    lease: timedelta,
+    now: datetime | None = None,
+    campus_ids: list[int] | None = None,
+) -> tuple[list[Camera], datetime]:
+    """Claim up to `limit` due cameras for one worker (`due_rows`, then `claim_rows`), so that of
+    several workers (threads, processes, machines) on one database exactly one gets each camera. Its
+    claim lasts `lease`: a worker that dies loses its cameras when the lease runs out. Returns the
+    claimed cameras and the lease mark (for `release`)."""
+    now = now or timezone.now()
+    mark = now + lease
+    for attempt in range(CLAIM_ATTEMPTS):
+        try:
+            claimed = claim_rows(due_rows(limit=limit, now=now, campus_ids=campus_ids), mark)
+            break
+        except OperationalError as exc:
+            # SQLite: another worker holds the write lock longer than the busy timeout (or a
+            # shared-cache table lock, which is not waited for): nothing was claimed, try again
+            if "locked" not in str(exc) or attempt == CLAIM_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1) * (1 + random.random()))  # noqa: S311 - jitter only
+    cameras = list(
+        Camera.objects.filter(pk__in=claimed).select_related("group__room", "area__campus").order_by("pk")
+    )
+    return cameras, mark
+
+
+def release(cameras: list[Camera], mark: datetime, *, now: datetime | None = None) -> int:
+    """Give back claimed cameras that were not probed (a worker stopping, a campus worker not
+    answering): due again now, unless another worker has claimed them since (the mark differs)."""
+    if not cameras:
+        return 0
+    return CameraHealth.objects.filter(camera__in=[c.pk for c in cameras], next_probe_at=mark).update(
+        next_probe_at=now or timezone.now()
+    )
+
+
 # --- probe results and episodes ----------------------------------------------------------------
 
 
@@ -277,8 +373,18 @@ def _record_many(
         ]
     )
     transitions = []
+    own, default = probe_intervals()
     for (camera, outcome), probe in zip(items, probes, strict=True):
-        transition = _apply(healths[camera.pk], camera, outcome, probe, at, actor)
+        health = healths[camera.pk]
+        transition = _apply(health, camera, outcome, probe, at, actor)
+        health.failed_probes = health.failed_probes + 1 if outcome.status == run.OFFLINE else 0
+        minutes = own.get(camera.group_id, default) if camera.group_id else default
+        health.next_probe_at = at + next_delay(
+            minutes,
+            health.failed_probes,
+            fail_count=conf.fail_count(),
+            cap_minutes=conf.backoff_max_minutes(),
+        )
         if transition is not None:
             transitions.append(transition)
     HealthTransition.objects.bulk_create(transitions)
@@ -295,6 +401,8 @@ _HEALTH_STATE = (
     "episodes",
     "last_probe",
     "last_probe_at",
+    "next_probe_at",
+    "failed_probes",
 )
 
 
@@ -409,15 +517,36 @@ def run_diagnosis(camera: Camera, *, actor: Any) -> ProbeResult:
     url = camera_url(camera)
     if not url:
         raise InvalidTransition(_("This camera has no stream or snapshot address."))
-    outcome = run.diagnose(
-        url, thresholds_for(camera), timeout=conf.probe_timeout(), **probe_inputs(camera)
-    )  # network I/O outside any transaction
+    if conf.broker_url():  # on the Celery worker of the camera's campus
+        outcome = _diagnose_remote(camera, url)
+    else:
+        outcome = run.diagnose(
+            url, thresholds_for(camera), timeout=conf.probe_timeout(), **probe_inputs(camera)
+        )  # network I/O outside any transaction
     with transaction.atomic():
         probe = record_probe(camera, outcome, actor=actor)
         audit.record(
             actor, "health.diagnosis_run", camera, changes={"status": probe.status, "faults": probe.faults}
         )
     return probe
+
+
+def _diagnose_remote(camera: Camera, url: str) -> run.ProbeOutcome:
+    from . import celery_tasks
+
+    job = celery_tasks.make_job(
+        url, tier=2, thresholds=thresholds_for(camera), timeout=conf.probe_timeout(), **probe_inputs(camera)
+    )
+    deadline = min(conf.remote_deadline(), conf.probe_timeout() + 30)
+    queue = celery_tasks.queue_for(str(camera.area.campus.code))
+    got: list[run.ProbeOutcome] = []
+    results = celery_tasks.send([(queue, job)], broker_url=conf.broker_url(), expires=deadline)
+    celery_tasks.gather(
+        results, broker_url=conf.broker_url(), timeout=deadline, on_result=lambda _id, o: got.append(o)
+    )
+    if not got:
+        raise InvalidTransition(_("The probe worker of this camera's campus did not answer in time."))
+    return got[0]
 
 
 @transaction.atomic

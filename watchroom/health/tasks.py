@@ -2,7 +2,8 @@
 
 - `health.sweep`, every minute: probes the cameras that are due by their group's probe interval
   (`HealthThresholds.probe_minutes`, default `WATCHROOM_HEALTH_SWEEP_MINUTES`), so key areas can be
-  probed every minute and the rest every five;
+  probed every minute and the rest every five (skipped when `WATCHROOM_HEALTH_PROBE_WORKER=true`:
+  then `watchroom runprobes` does it, `engine.ProbeWorker`);
 - `health.round`, every `WATCHROOM_HEALTH_ROUND_MINUTES` (default 60): a full tier-2 round of every
   camera, attached to each on-duty shift's inspections (the automated inspection round);
 - `health.prune`, daily: thumbnails past their retention.
@@ -30,6 +31,8 @@ def sweep_due(payload: dict[str, Any]) -> None:
 
     from . import engine, services
 
+    if conf.probe_worker():  # `watchroom runprobes` keeps the cameras' schedule
+        return
     due = services.due_cameras(list(_cameras()))
     if due:
         engine.sweep(due, actor=system_user(), tier=int(payload.get("tier", 2)), attach_rounds=False)

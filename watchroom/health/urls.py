@@ -13,4 +13,6 @@ urlpatterns = [
     path("thresholds/", views.thresholds, name="thresholds"),
     path("thresholds/default/", views.thresholds_edit, name="thresholds_default"),
     path("thresholds/group/<int:group>/", views.thresholds_edit, name="thresholds_edit"),
+    path("accuracy/", views.accuracy_page, name="accuracy"),
+    path("onvif/register/", views.onvif_register, name="onvif_register"),
 ]

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_POST
 from watchroom.lib.errors import DomainError
 from watchroom.sites.models import Camera, CameraGroup, Campus
 
-from . import rates, services
-from .forms import ThresholdsForm
+from . import accuracy, onvif, rates, services
+from .forms import OnvifRegisterForm, ThresholdsForm
 from .models import CameraHealth, FaultCode, HealthThresholds, HealthTransition, ProbeResult, Status
 
 VIEW, RUN, MANAGE = "health.view", "health.run", "health.manage"
+REGISTER = "sites.manage"  # registering by ONVIF creates a camera
+HEALTHY = "healthy"  # the clean class of the accuracy matrix
 
 
 @login_required
@@ -188,3 +190,57 @@ def thresholds_edit(request: HttpRequest, group: int = 0) -> HttpResponse:
             messages.success(request, _("Thresholds saved."))
             return redirect("health:thresholds")
     return render(request, "health/thresholds_form.html", {"form": form, "group": grp})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def accuracy_page(request: HttpRequest) -> HttpResponse:
+    """The latest accuracy run on the labelled set: confusion matrix, recall and precision per class,
+    targets met or not (EQP-4)."""
+    run = accuracy.latest_run()
+    labels = {HEALTHY: _("Clean"), **dict(FaultCode.choices)}
+    rows = accuracy.table(run) if run else []
+    for row in rows:
+        row["label"] = labels.get(row["code"], row["code"])
+    return render(
+        request,
+        "health/accuracy.html",
+        {
+            "run": run,
+            "rows": rows,
+            "defect_target": accuracy.DEFECT_RECALL_TARGET,
+            "clean_target": accuracy.CLEAN_FLAGGED_TARGET,
+        },
+    )
+
+
+@login_required
+@permission_required(REGISTER, raise_exception=True)
+def onvif_register(request: HttpRequest) -> HttpResponse:
+    """Register a camera by its ONVIF address: the device gives vendor, model, serial number, stream
+    and snapshot addresses (EQP-1)."""
+    form = OnvifRegisterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            camera = onvif.register_camera_by_onvif(
+                address=data["address"],
+                username=data["username"],
+                password=data["password"],
+                number=data["number"],
+                name=data["name"],
+                area=data["area"],
+                group=data["group"],
+                kind=data["kind"],
+                actor=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Camera %(number)s registered by ONVIF: %(vendor)s %(model)s.")
+                % {"number": camera.number, "vendor": camera.vendor, "model": camera.model},
+            )
+            return redirect("health:camera_detail", pk=camera.pk)
+    return render(request, "health/onvif_register.html", {"form": form})

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import cv2
-import numpy as np
-
-cv2.setNumThreads(1)
+if TYPE_CHECKING:  # the web and worker processes never load OpenCV or NumPy (about 43 MB)
+    import numpy as np
 
 WORK_SIZE = (640, 360)
 THUMB_SIZE = (320, 180)
@@ -44,7 +43,26 @@ PICTURE_CODES = (
     SCENE_CHANGED,
 )
 
-_IMMERKAER = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
+
+@cache
+def _cv() -> Any:
+    """OpenCV, imported on the first measurement only: importing the app (web, worker) must not load
+    OpenCV or NumPy; only a probe or a diagnosis does (`test_lazy_imports.py`)."""
+    import cv2
+
+    cv2.setNumThreads(1)
+    return cv2
+
+
+@cache
+def _immerkaer() -> np.ndarray:
+    import numpy as np
+
+    return np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], dtype=np.float32)
+
+
+# share of flat cells of a uniform (signal-loss) picture; very dark views measured 0.65–0.78
+UNIFORM_FLAT_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -61,8 +79,12 @@ class Thresholds:
     low_contrast_std: float = 18.0
     blur_sharpness: float = 0.02  # Laplacian variance ÷ luma variance
     noise_sigma: float = 4.0
-    cast_distance: float = 10.0  # Lab chroma distance of the mean
-    cast_ratio: float = 1.5  # distance ÷ chroma spread (equivalent-circle method)
+    # colour cast: the Lab chroma distance D of the picture's mean (scaled to mid lightness for dim
+    # pictures, whose chroma shrinks with the light) and the cast factor K = D ÷ the chroma spread
+    # (equivalent-circle method; K > 1 is the method's cast). The labelled set: weak casts in dim
+    # light have K 1.2–1.6, clean scenes K ≤ 0.53 (docs/benchmarks.md).
+    cast_distance: float = 10.0
+    cast_ratio: float = 1.0
     occluded_share: float = 0.6  # share of flat, edgeless cells
     frozen_diff: float = 0.03  # mean absolute difference ÷ luma std
     scene_similarity: float = 0.5  # correlation with the reference below this: moved or turned
@@ -77,17 +99,21 @@ class Thresholds:
 
 
 def work_copy(bgr: np.ndarray) -> np.ndarray:
+    cv2 = _cv()
     if (bgr.shape[1], bgr.shape[0]) == WORK_SIZE:
         return bgr
     return cv2.resize(bgr, WORK_SIZE, interpolation=cv2.INTER_AREA)
 
 
 def _noise_sigma(gray_full: np.ndarray) -> float:
+    import numpy as np
+
+    cv2 = _cv()
     h, w = gray_full.shape
     ch, cw = min(h, WORK_SIZE[1]), min(w, WORK_SIZE[0])
     y0, x0 = (h - ch) // 2, (w - cw) // 2
     crop = gray_full[y0 : y0 + ch, x0 : x0 + cw].astype(np.float32)
-    conv = cv2.filter2D(crop, cv2.CV_32F, _IMMERKAER)[1:-1, 1:-1]
+    conv = cv2.filter2D(crop, cv2.CV_32F, _immerkaer())[1:-1, 1:-1]
     return float(math.sqrt(math.pi / 2) * cv2.norm(conv, cv2.NORM_L1) / (6.0 * (cw - 2) * (ch - 2)))
 
 
@@ -96,6 +122,9 @@ def measure(bgr_full: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
 
     Statistics go through OpenCV (`meanStdDev`, `norm`, area resizes for the cell statistics): the
     same values as the NumPy formulas, 3× faster, without holding the GIL (docs/benchmarks.md)."""
+    import numpy as np
+
+    cv2 = _cv()
     gray_full = cv2.cvtColor(bgr_full, cv2.COLOR_BGR2GRAY)
     bgr = work_copy(bgr_full)
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
@@ -119,6 +148,10 @@ def measure(bgr_full: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
     da, db = float(lab_mean[1][0]) - 128.0, float(lab_mean[2][0]) - 128.0
     cast_d = math.hypot(da, db)
     spread = math.sqrt(float(lab_std[1][0]) ** 2 + float(lab_std[2][0]) ** 2)
+    # chroma shrinks with the light: a dim picture's distance is read at mid lightness (L* 50), at
+    # most ×1.5 so that the colour noise of a dark picture is not taken for a cast
+    lightness = float(lab_mean[0][0]) * 100.0 / 255.0
+    cast_norm = cast_d * 50.0 / min(max(lightness, 100.0 / 3.0), 50.0)
     pixels = float(gray.size)
     values = {
         "luma_mean": round(mean, 2),
@@ -132,7 +165,9 @@ def measure(bgr_full: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
         # mean luma of the cells that are not flat: the part of the view a cover leaves open
         "open_mean": round(float(cell_mean[~flat].mean()) if (~flat).any() else mean, 2),
         "noise_sigma": round(_noise_sigma(gray_full), 3),
-        "cast_distance": round(cast_d, 2),
+        "lightness": round(lightness, 2),
+        "cast_raw_distance": round(cast_d, 2),
+        "cast_distance": round(cast_norm, 2),
         "cast_ratio": round(cast_d / spread if spread > 0.1 else 0.0, 3),
         "width": int(bgr_full.shape[1]),
         "height": int(bgr_full.shape[0]),
@@ -142,6 +177,9 @@ def measure(bgr_full: np.ndarray) -> tuple[dict[str, float], np.ndarray]:
 
 def frame_difference(current: np.ndarray, previous: np.ndarray) -> float:
     """Mean absolute difference of two grey thumbnails ÷ the luma std (0 for the same picture)."""
+    import numpy as np
+
+    cv2 = _cv()
     cur = cv2.GaussianBlur(_grey(current, THUMB_SIZE), (3, 3), 0).astype(np.float32)
     prev = cv2.GaussianBlur(_grey(previous, THUMB_SIZE), (3, 3), 0).astype(np.float32)
     std = max(float(cur.std()), 1.0)
@@ -151,6 +189,9 @@ def frame_difference(current: np.ndarray, previous: np.ndarray) -> float:
 def scene_similarity(current: np.ndarray, reference: np.ndarray) -> float:
     """Correlation of the normalised gradient magnitudes of two small grey copies: 1 the same view,
     near 0 a different one. Gradients make it robust to day/night brightness changes."""
+    import numpy as np
+
+    cv2 = _cv()
     vals = []
     for img in (current, reference):
         g = cv2.GaussianBlur(_grey(img, (160, 90)), (5, 5), 0).astype(np.float32)
@@ -161,6 +202,7 @@ def scene_similarity(current: np.ndarray, reference: np.ndarray) -> float:
 
 
 def _grey(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    cv2 = _cv()
     if img.ndim == 3:
         img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     if (img.shape[1], img.shape[0]) != size:
@@ -171,7 +213,9 @@ def _grey(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 def classify(values: dict[str, float], t: Thresholds) -> list[str]:
     """Fault codes for the measured values (frozen and scene change are added by the caller)."""
     std, mean = values["luma_std"], values["luma_mean"]
-    if std < t.uniform_std:
+    # a uniform picture (black, blue, grey screen) is flat in every cell; a very dark view keeps a
+    # few cells with structure (its lamps, doors, signs) and is reported too dark instead
+    if std < t.uniform_std and values.get("flat_share", 1.0) >= UNIFORM_FLAT_SHARE:
         return [SIGNAL_LOSS]
     if values["sharpness"] > t.snow_sharpness and values["noise_sigma"] > t.snow_noise:
         return [SIGNAL_LOSS]
@@ -207,6 +251,7 @@ def classify(values: dict[str, float], t: Thresholds) -> list[str]:
 
 
 def thumbnail_jpeg(bgr_full: np.ndarray, quality: int = 75) -> bytes:
+    cv2 = _cv()
     small = cv2.resize(bgr_full, THUMB_SIZE, interpolation=cv2.INTER_AREA)
     ok, buf = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, quality])
     if not ok:  # pragma: no cover - OpenCV always encodes a valid array
@@ -215,6 +260,9 @@ def thumbnail_jpeg(bgr_full: np.ndarray, quality: int = 75) -> bytes:
 
 
 def decode_jpeg(data: bytes) -> np.ndarray | None:
+    import numpy as np
+
+    cv2 = _cv()
     arr = np.frombuffer(data, dtype=np.uint8)
     img = cv2.imdecode(arr, cv2.IMREAD_COLOR)
     return img

@@ -5,5 +5,7 @@
   serving many mounts from those clips, with digest-auth mounts;
 - `http_cams`: aiohttp snapshot cameras, basic-auth cameras, a camera that hangs, and a TCP port that
   accepts and never answers;
-- `fleet`: starts both as subprocesses on 127.0.0.1 and says which URL is which defect.
+- `onvif_devices`: ONVIF devices (SOAP device and media services, WS-UsernameToken digest), one
+  127.0.0.1 port each, giving the stream and snapshot addresses of the cameras above;
+- `fleet`: starts them as subprocesses on 127.0.0.1 and says which URL is which defect.
 """

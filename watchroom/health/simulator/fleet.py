@@ -5,6 +5,7 @@
         fleet.http_url("dark")           # http://127.0.0.1:<port>/cam/dark/0/snapshot.jpg
         fleet.secure_rtsp_url("healthy") # digest auth: admin / secret
         fleet.closed_url(), fleet.not_found_url(), fleet.hang_rtsp_url(), fleet.hang_http_url()
+        fleet.onvif_address(0)           # with Fleet(onvif=4): 127.0.0.1:<port> of ONVIF device 0
 
 The RTSP server is Debian's /usr/bin/python3 running `rtsp_server.py` (GObject bindings are not in
 the venv); the HTTP cameras run with this interpreter. Both are stopped on exit (SIGTERM, then kill).
@@ -73,6 +74,8 @@ class Fleet:
         password: str = "secret",  # noqa: S107 - the simulator's own test credential
         http: bool = True,
         healthy: int = 0,
+        onvif: int = 0,
+        onvif_port: int = 0,
     ) -> None:
         self.per_defect, self.width, self.height = per_defect, width, height
         self.defects = defects or list(clips.DEFECTS)
@@ -84,6 +87,8 @@ class Fleet:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self.rtsp_port = self.secure_rtsp_port = self.http_port = self.hang_port = 0
         self._closed_port = 0
+        self._onvif, self._onvif_port = onvif, onvif_port
+        self.onvif_ports: list[int] = []
 
     # --- lifecycle -----------------------------------------------------------------------------
     def start(self) -> Fleet:
@@ -118,11 +123,33 @@ class Fleet:
                 ]  # fmt: skip
                 ready = self._ready(self._spawn(cmd))
                 self.http_port, self.hang_port = int(ready[0]), int(ready[1])
+            if self._onvif:
+                self.onvif_ports = [int(p) for p in self._ready(self._spawn(self._onvif_command()))]
         except BaseException:
             self.stop()
             raise
         self._closed_port = _free_port()
         return self
+
+    def onvif_defect(self, i: int) -> str:
+        """The picture of ONVIF device `i`: the defects in turn."""
+        return self.defects[i % len(self.defects)]
+
+    def _onvif_command(self) -> list[str]:
+        cmd = [
+            sys.executable,
+            "-m",
+            "watchroom.health.simulator.onvif_devices",
+            "--port",
+            str(self._onvif_port),
+        ]
+        cmd += ["--user", self.user, "--password", self.password]
+        for i in range(self._onvif):
+            defect = self.onvif_defect(i)
+            cmd += ["--stream", self.rtsp_url(defect, 0)]
+            if self._http:
+                cmd += ["--snapshot", f"http://127.0.0.1:{self.http_port}/cam/{defect}/{i}/snapshot.jpg"]
+        return cmd
 
     def _spawn(self, cmd: list[str]) -> subprocess.Popen[str]:
         env = {
@@ -182,6 +209,10 @@ class Fleet:
     def secure_http_url(self, defect: str = "healthy", *, credentials: bool = True) -> str:
         auth = f"{self.user}:{self.password}@" if credentials else ""
         return f"http://{auth}127.0.0.1:{self.http_port}/secure/{defect}/0/snapshot.jpg"
+
+    def onvif_address(self, i: int = 0) -> str:
+        """host:port of ONVIF device `i` (its credentials are the fleet's user and password)."""
+        return f"127.0.0.1:{self.onvif_ports[i]}"
 
     def closed_url(self) -> str:
         return f"rtsp://127.0.0.1:{self._closed_port}/healthy0"

@@ -101,7 +101,10 @@ def _defect(label: str, img: np.ndarray, k: int, rng: np.random.Generator) -> tu
         noise = rng.uniform(-a, a, (h, w, 1)).astype(np.float32)
         return np.clip(f + noise, 0, 255).astype(np.uint8), f"noise ±{a:.0f}"
     if label == m.COLOUR_CAST:
-        gains = [(1.0, 0.8, 0.55), (0.55, 0.85, 1.0), (0.7, 1.0, 0.6), (1.0, 0.6, 1.0)][k % 4]
+        # every cast in every light: the cast turns once per round of the four lights
+        gains = [(1.0, 0.8, 0.55), (0.55, 0.85, 1.0), (0.7, 1.0, 0.6), (1.0, 0.6, 1.0)][
+            (k + k // len(LIGHTS)) % 4
+        ]
         # gains are (r, g, b); the picture is BGR
         mix = np.array(gains[::-1], np.float32) * (0.95 + 0.1 * rng.random())
         return np.clip(f * mix, 0, 255).astype(np.uint8), "rgb×" + "/".join(f"{g:.2f}" for g in gains)

@@ -9,6 +9,7 @@ from watchroom.testing.matrix import Case
 VIEWERS = ("leader", "secchief", "director", "deputy", "operator", "engineer", "itstaff", "auditor")
 RUNNERS = ("director", "deputy", "operator", "engineer")
 MANAGERS = ("director", "deputy", "engineer")
+REGISTRARS = ("director", "deputy", "engineer")  # sites.manage: registering by ONVIF creates a camera
 JPEG = b"\xff\xd8\xff\xe0matrix\xff\xd9"
 
 
@@ -74,6 +75,16 @@ CASES = [
         expect=dict.fromkeys(MANAGERS, 200),
         outsider=403,
         args=lambda w: [w.camera_a.group_id],
+    ),
+    Case("health:accuracy", expect=view()),
+    Case("health:onvif_register", expect=dict.fromkeys(REGISTRARS, 200), outsider=403),
+    Case(
+        "health:onvif_register",
+        method="post",
+        label="invalid form",
+        data={"address": "not an address"},
+        expect=dict.fromkeys(REGISTRARS, 200),
+        outsider=403,
     ),
     # API
     Case("health-probe-list", expect=view()),

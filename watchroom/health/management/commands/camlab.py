@@ -1,6 +1,7 @@
-"""`watchroom camlab [--per-defect N] [--rtsp-port 8554] [--http-port 8580] [--register CAMPUS]`:
-start the simulated camera fleet on 127.0.0.1 in the foreground (demo, manual tests), and optionally
-point the demo cameras of a campus at it. Ctrl-C or SIGTERM stops it."""
+"""`watchroom camlab [--per-defect N] [--rtsp-port 8554] [--http-port 8580] [--onvif 4 --onvif-port 8590]
+[--register]`: start the simulated camera fleet on 127.0.0.1 in the foreground (demo, manual tests):
+RTSP and HTTP cameras and ONVIF devices (one port each, user `admin`, password `secret`), and
+optionally point the demo cameras at it. Ctrl-C or SIGTERM stops it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--hang-port", type=int, default=8581)
         parser.add_argument("--width", type=int, default=640)
         parser.add_argument("--height", type=int, default=360)
+        parser.add_argument("--onvif", type=int, default=4, help="ONVIF devices (0: none)")
+        parser.add_argument("--onvif-port", type=int, default=8590, help="port of the first ONVIF device")
         parser.add_argument("--register", action="store_true", help="point the demo cameras at the fleet")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -36,6 +39,8 @@ class Command(BaseCommand):
             rtsp_port=opts["rtsp_port"],
             http_port=opts["http_port"],
             hang_port=opts["hang_port"],
+            onvif=opts["onvif"],
+            onvif_port=opts["onvif_port"],
         )
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *a: stop.set())
@@ -44,6 +49,11 @@ class Command(BaseCommand):
                 f"camlab: {len(fleet.cameras())} RTSP cameras on rtsp://127.0.0.1:{fleet.rtsp_port}/<defect><n>, "
                 f"HTTP snapshots on http://127.0.0.1:{fleet.http_port}/cam/<defect>/<n>/snapshot.jpg"
             )
+            for i in range(len(fleet.onvif_ports)):
+                self.stdout.write(
+                    f"camlab: ONVIF device {fleet.onvif_address(i)} ({fleet.onvif_defect(i)}), "
+                    f"user {fleet.user}"
+                )
             if opts["register"]:
                 from watchroom.health import demo
 
