@@ -1,4 +1,4 @@
-"""Browser-test fixtures shared by every app: one real demo server and one Chromium per test session.
+"""Browser-test fixtures shared by every app: one real demo server per test session, one Chromium per module.
 
 The server is the real thing: `watchroom migrate`, `watchroom seeddemo` and `watchroom runserver` in
 a subprocess with its own data directory and SQLite file, on a free port of 127.0.0.1. It is started
@@ -76,7 +76,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         log.close()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an asyncio loop running in the main thread
+# while it is open, and later tests that call `asyncio.run()` (the camera probes) would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
