@@ -63,6 +63,8 @@ def main() -> None:
         "incidents_intake.py",
         "incidents_console_latency.py",
         "equipment_bench.py",
+        "duty_bench.py",
+        "incidents_kill9.py",
     ):
         print(f"\n### {script}\n", flush=True)
         subprocess.run([sys.executable, str(here / script)], check=False)

@@ -7,12 +7,17 @@ from typing import Any
 
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from watchroom.api.permissions import RolePermission
+from watchroom.lib.errors import ValidationFailed
 from watchroom.sites.models import Area, Camera, CameraGroup
 
 from . import services
@@ -22,13 +27,16 @@ from .models import (
     Category,
     Certificate,
     DutySettings,
+    EntryPhoto,
     Handover,
     HandoverItem,
     Inspection,
+    LateArrival,
     LogEntry,
     Rota,
     Shift,
     ShiftSwap,
+    SummarySignoff,
 )
 
 
@@ -105,6 +113,28 @@ class EntrySerializer(serializers.ModelSerializer):
             "fault_ref",
         ]
         read_only_fields = fields
+
+
+class EntryPhotoSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EntryPhoto
+        fields = [
+            "id",
+            "entry",
+            "caption",
+            "original_name",
+            "sha256",
+            "size",
+            "content_type",
+            "uploaded_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj: EntryPhoto) -> str:
+        return reverse("duty:photo_content", args=[obj.pk])
 
 
 class EntryInputSerializer(serializers.Serializer):
@@ -285,6 +315,23 @@ class EntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
         entry = services.add_entry(shift, actor=request.user, **d)
         return Response(EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    def photos(self, request: Request, pk: Any = None) -> Response:
+        """The entry's photos; POST (multipart ``photo``, ``caption``) adds one while the shift is on
+        duty (DUTY-5). The files themselves are read through the page ``duty:photo_content``."""
+        entry = self.get_object()
+        if request.method == "POST":
+            if not request.user.has_perm("duty.work"):
+                raise PermissionDenied
+            upload = request.FILES.get("photo")
+            if upload is None:
+                raise ValidationFailed(_("Choose a JPEG or PNG photo."), code="photo_required")
+            photo = services.attach_photo(
+                entry, actor=request.user, upload=upload, caption=str(request.data.get("caption", ""))
+            )
+            return Response(EntryPhotoSerializer(photo).data, status=status.HTTP_201_CREATED)
+        return Response(EntryPhotoSerializer(entry.photos.all(), many=True).data)
 
     @action(detail=True, methods=["post"])
     def correct(self, request: Request, pk: Any = None) -> Response:
@@ -501,6 +548,156 @@ class CertificateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         return Response(CertificateSerializer(cert).data)
 
 
+class SummaryInputSerializer(serializers.Serializer):
+    room = serializers.IntegerField()
+    period = serializers.ChoiceField(choices=SummarySignoff.Period.choices)
+    date = serializers.DateField()
+
+
+def _signoff_data(so: SummarySignoff) -> dict[str, Any]:
+    return {
+        "id": so.pk,
+        "room": so.room_id,
+        "period": so.period,
+        "period_start": so.period_start,
+        "level": so.level,
+        "signed_by": so.signed_by_id,
+        "signed_at": so.signed_at,
+        "sha256": so.signature.content_sha256,
+        "comment": so.comment,
+    }
+
+
+class SummaryViewSet(viewsets.ViewSet):
+    """Daily and weekly summaries (DUTY-7): the recent ones with their state, one summary built
+    (``build?room=&period=daily|weekly&date=``) and the sign-off (``sign-off``, duty.signoff)."""
+
+    permission_classes = [RolePermission]
+    required_permission = "duty.view"
+    action_permissions = {"sign_off": "duty.signoff"}
+
+    def _target(self, request: Request, data: Any) -> tuple[Any, Any, Any]:
+        from watchroom.sites.models import MonitoringRoom
+
+        s = SummaryInputSerializer(data=data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        room = get_object_or_404(MonitoringRoom.objects.visible_to(request.user), pk=d["room"])
+        return room, services.summary_period(d["period"], d["date"]), d
+
+    def list(self, request: Request) -> Response:
+        rows = services.recent_summaries(request.user)
+        return Response(
+            [
+                {
+                    "room": r["room"].pk,
+                    "period": r["period"].period,
+                    "start": r["period"].start,
+                    "last_day": r["period"].last_day,
+                    "ended": r["ended"],
+                    "levels": sorted(r["levels"]),
+                    "due_at": r["due_at"],
+                    "overdue": r["overdue"],
+                }
+                for r in rows
+            ]
+        )
+
+    @action(detail=False, methods=["get"])
+    def build(self, request: Request) -> Response:
+        room, p, _d = self._target(request, request.query_params)
+        signoffs = SummarySignoff.objects.filter(room=room, period=p.period, period_start=p.start)
+        return Response(
+            {
+                "summary": services.build_summary(room, p),
+                "signoffs": [_signoff_data(so) for so in signoffs.select_related("signature")],
+            }
+        )
+
+    @action(detail=False, methods=["post"], url_path="sign-off")
+    def sign_off(self, request: Request) -> Response:
+        room, p, _d = self._target(request, request.data)
+        s = SignInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        so = services.sign_off_summary(room, p.period, p.start, actor=request.user, **s.validated_data)
+        return Response(_signoff_data(so), status=status.HTTP_201_CREATED)
+
+
+class LateArrivalSerializer(serializers.ModelSerializer):
+    shift = serializers.IntegerField(source="late.shift_id", read_only=True)
+    person = serializers.IntegerField(source="late.person_id", read_only=True)
+    substitute_person = serializers.IntegerField(source="substitute.person_id", read_only=True)
+
+    class Meta:
+        model = LateArrival
+        fields = [
+            "id",
+            "shift",
+            "late",
+            "person",
+            "substitute",
+            "substitute_person",
+            "reason",
+            "expected_at",
+            "arranged_by",
+            "arranged_at",
+            "taken_over_at",
+        ]
+        read_only_fields = fields
+
+
+class LateArrivalInputSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField()
+    substitute = serializers.IntegerField()
+    reason = serializers.CharField()
+    expected_at = serializers.DateTimeField()
+
+
+class TakeOverInputSerializer(serializers.Serializer):
+    password = serializers.CharField()
+    otp = serializers.CharField(required=False, allow_blank=True, default="")
+    substitute_password = serializers.CharField()
+    substitute_otp = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LateArrivalViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Late arrivals (DUTY-9): name a substitute (the person or the director), and the take-over by
+    the late person with both signatures (``take-over``)."""
+
+    permission_classes = [RolePermission]
+    required_permission = "duty.view"
+    action_permissions = {"create": "duty.work", "take_over": "duty.work"}
+    serializer_class = LateArrivalSerializer
+
+    def get_queryset(self) -> models.QuerySet:
+        return LateArrival.objects.visible_to(self.request.user).select_related("late", "substitute")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from watchroom.accounts.models import User
+
+        s = LateArrivalInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        d = s.validated_data
+        assignment = get_object_or_404(Assignment.objects.visible_to(request.user), pk=d["assignment"])
+        substitute = get_object_or_404(User.objects.filter(is_active=True), pk=d["substitute"])
+        late = services.arrange_late_arrival(
+            assignment,
+            actor=request.user,
+            substitute=substitute,
+            reason=d["reason"],
+            expected_at=d["expected_at"],
+        )
+        return Response(LateArrivalSerializer(late).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["post"], url_path="take-over")
+    def take_over(self, request: Request, pk: Any = None) -> Response:
+        late = self.get_object()
+        s = TakeOverInputSerializer(data=request.data)
+        s.is_valid(raise_exception=True)
+        late = services.take_over_from_substitute(late, actor=request.user, **s.validated_data)
+        return Response(LateArrivalSerializer(late).data)
+
+
 def register(router: Any) -> None:
     router.register("duty/rotas", RotaViewSet, basename="duty-rota")
     router.register("duty/shifts", ShiftViewSet, basename="duty-shift")
@@ -510,3 +707,5 @@ def register(router: Any) -> None:
     router.register("duty/swaps", SwapViewSet, basename="duty-swap")
     router.register("duty/settings", SettingsViewSet, basename="duty-settings")
     router.register("duty/certificates", CertificateViewSet, basename="duty-certificate")
+    router.register("duty/summaries", SummaryViewSet, basename="duty-summary")
+    router.register("duty/late-arrivals", LateArrivalViewSet, basename="duty-late-arrival")

@@ -174,6 +174,8 @@ def _history(room: MonitoringRoom, now: Any) -> None:
                     )
                 )
         Shift.objects.bulk_update(shifts, ["state", "opened_at", "responsibility_until"])
+        for entry in entries:
+            entry.refresh_search_tokens()  # bulk_create bypasses save(): fill the log search tokens
         LogEntry.objects.bulk_create(entries, batch_size=1000)
         Inspection.objects.bulk_create(inspections, batch_size=1000)
         InspectionReminder.objects.filter(shift__in=shifts).update(notified_at=timezone.now())

@@ -87,6 +87,12 @@ class EntryForm(forms.Form):
         label=_("Cameras seen on"), required=False, widget=forms.TextInput(attrs=_T)
     )
     is_open = forms.BooleanField(label=_("Open item (needs follow-up)"), required=False)
+    photo = forms.FileField(
+        label=_("Photo or snapshot"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={**_T, "accept": "image/jpeg,image/png"}),
+        help_text=_("JPEG or PNG, at most 10 MB."),
+    )
 
     def __init__(self, *args: Any, room: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,6 +107,7 @@ class EntryForm(forms.Form):
 
 
 class CorrectionForm(EntryForm):
+    photo = None  # type: ignore[assignment]  # photos stay with the entry they were taken for
     reason = forms.CharField(label=_("Reason for the correction"), widget=forms.TextInput(attrs=_T))
 
 
@@ -313,3 +320,39 @@ class CertificateForm(forms.Form):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+class LateArrivalForm(forms.Form):
+    """Arriving late: a named substitute covers the post until the person arrives (DUTY-9)."""
+
+    substitute = _PersonChoice(label=_("Substitute"), queryset=None, widget=forms.Select(attrs=_S))  # type: ignore[arg-type]
+    expected_at = forms.DateTimeField(
+        label=_("Expected arrival"),
+        widget=forms.DateTimeInput(attrs={**_T, "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(label=_("Reason"), widget=forms.TextInput(attrs=_T))
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["substitute"].queryset = people  # type: ignore[attr-defined]
+
+
+class TakeOverForm(forms.Form):
+    """The late person takes the post over from the substitute: both sign here."""
+
+    substitute_password = forms.CharField(
+        label=_("Substitute's password"), widget=forms.PasswordInput(attrs=_T)
+    )
+    substitute_otp = forms.CharField(
+        label=_("Substitute's dynamic code"), required=False, widget=forms.TextInput(attrs=_T)
+    )
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs=_T))
+    otp = forms.CharField(label=_("Dynamic code"), required=False, widget=forms.TextInput(attrs=_T))
+
+
+class PhotoForm(forms.Form):
+    photo = forms.FileField(
+        label=_("Photo or snapshot"),
+        widget=forms.ClearableFileInput(attrs={**_T, "accept": "image/jpeg,image/png"}),
+    )
+    caption = forms.CharField(label=_("Caption"), required=False, widget=forms.TextInput(attrs=_T))

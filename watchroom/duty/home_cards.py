@@ -17,4 +17,11 @@ from . import services
 def duty_card(user: Any) -> dict[str, Any]:
     mine = services.my_assignment_now(user)
     done_required = services.inspection_counts(mine.shift) if mine else None
-    return {"mine": mine, "inspections": done_required}
+    overdue = None
+    if user.has_perm("duty.signoff"):
+        # DUTY-7: shift reports and daily / weekly summaries past due for the director's sign-off
+        overdue = {
+            "reports": services.overdue_reports(user).count(),
+            "summaries": len(services.overdue_summaries(user)),
+        }
+    return {"mine": mine, "inspections": done_required, "overdue": overdue}

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from watchroom.lib.fulltext import Searchable
 from watchroom.sites.models import Area, Camera, CameraGroup, MonitoringRoom
 
 from . import querysets
@@ -315,9 +316,19 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class LogEntry(models.Model):
+class LogEntry(Searchable, models.Model):
     """An entry of the duty log (监控运行记录, DUTY-5). Never edited: a correction is a new entry
-    pointing to the original (``corrects``), which is then shown struck through."""
+    pointing to the original (``corrects``), which is then shown struck through. The text fields are
+    indexed for the log search (``watchroom.lib.fulltext``: FTS5 on SQLite, GIN on PostgreSQL)."""
+
+    search_fields = (
+        "description",
+        "action_taken",
+        "reported_to",
+        "suspect_appearance",
+        "suspect_direction",
+        "suspect_cameras",
+    )
 
     shift = models.ForeignKey(
         Shift, on_delete=models.PROTECT, related_name="entries", verbose_name=_("shift")
@@ -372,10 +383,24 @@ class LogEntry(models.Model):
             ),
         ]
         indexes = [
-            # the log list, newest first, per room; filters by category
-            models.Index(fields=["room", "-occurred_at"], name="duty_entry_room_time_idx"),
-            models.Index(fields=["-occurred_at"], name="duty_entry_time_idx"),
+            # the log list, newest first (ties by id), per room: counted and paged over the index
+            # alone (bench/duty_bench.py); filters by category
+            models.Index(fields=["room", "-occurred_at", "-id"], name="duty_entry_room_time_id_idx"),
+            models.Index(fields=["-occurred_at", "-id"], name="duty_entry_time_id_idx"),
+            # the corrections of a page of entries (prefetch): the FK's own index is all NULLs, which
+            # SQLite's ANALYZE statistics make it skip for a full scan; this one holds only corrections
+            models.Index(
+                fields=["corrects"], condition=Q(corrects__isnull=False), name="duty_entry_corrects_idx"
+            ),
+            # the open items of a room (the handover packet's first section), among a million entries
+            models.Index(
+                fields=["room", "occurred_at"], condition=Q(is_open=True), name="duty_entry_open_idx"
+            ),
             models.Index(fields=["category", "-occurred_at"], name="duty_entry_cat_time_idx"),
+            # the log of a room filtered by category: counted and paged over the index alone
+            models.Index(
+                fields=["room", "category", "-occurred_at", "-id"], name="duty_entry_room_cat_time_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -823,3 +848,149 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class SummarySignoff(models.Model):
+    """The sign-off of a room's daily or weekly summary by the director or a leader (报表审签,
+    DUTY-7). A day is a local (Asia/Shanghai) calendar day; a week runs Monday to Sunday. The period
+    holds the shifts that begin in it. One sign-off per room, period and level."""
+
+    class Period(models.TextChoices):
+        DAILY = "daily", _("Daily summary")
+        WEEKLY = "weekly", _("Weekly summary")
+
+    Level = ReportSignoff.Level
+
+    room = models.ForeignKey(
+        MonitoringRoom, on_delete=models.PROTECT, related_name="+", verbose_name=_("room")
+    )
+    period = models.CharField(_("period"), max_length=10, choices=Period.choices)
+    period_start = models.DateField(_("first day"))
+    level = models.CharField(_("level"), max_length=10, choices=ReportSignoff.Level.choices)
+    signed_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
+    )
+    signature = models.ForeignKey(
+        "approvals.Signature", on_delete=models.PROTECT, related_name="+", verbose_name=_("signature")
+    )
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+    comment = models.CharField(_("comment"), max_length=300, blank=True)
+
+    objects = querysets.SummarySignoffQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("summary sign-off")
+        verbose_name_plural = _("summary sign-offs")
+        ordering = ["room", "period", "period_start", "signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room", "period", "period_start", "level"], name="duty_summary_signoff_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(period__in=["daily", "weekly"]), name="duty_summary_signoff_period"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room} {self.get_period_display()} {self.period_start} {self.get_level_display()}"
+
+
+class LateArrival(models.Model):
+    """A person who will arrive late for a shift (DUTY-9): a named substitute covers their post until
+    they arrive; on arrival the substitute hands over to them in person, both signing the packet.
+    The late person's lateness is still recorded on their sign-in."""
+
+    late = models.OneToOneField(
+        Assignment, on_delete=models.PROTECT, related_name="late_arrival", verbose_name=_("late person")
+    )
+    substitute = models.OneToOneField(
+        Assignment, on_delete=models.PROTECT, related_name="covers_late", verbose_name=_("substitute")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    expected_at = models.DateTimeField(_("expected arrival"))
+    arranged_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("arranged by")
+    )
+    arranged_at = models.DateTimeField(_("arranged"), default=timezone.now)
+    taken_over_at = models.DateTimeField(_("taken over"), null=True, blank=True)
+    packet = models.JSONField(_("packet"), default=dict, blank=True)
+    substitute_signature = models.ForeignKey(
+        "approvals.Signature",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("substitute's signature"),
+    )
+    late_signature = models.ForeignKey(
+        "approvals.Signature",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("late person's signature"),
+    )
+
+    objects = querysets.LateArrivalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("late arrival")
+        verbose_name_plural = _("late arrivals")
+        ordering = ["-arranged_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="duty_late_arrival_reason"),
+            models.CheckConstraint(
+                condition=Q(taken_over_at__isnull=True)
+                | (Q(substitute_signature__isnull=False) & Q(late_signature__isnull=False)),
+                name="duty_late_arrival_signed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.late} ← {self.substitute.person}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty:late_detail", args=[self.pk])
+
+
+def _photo_path(instance: EntryPhoto, filename: str) -> str:
+    return f"duty/photos/{timezone.now():%Y/%m}/{filename}"
+
+
+class EntryPhoto(models.Model):
+    """A photo or snapshot of a duty-log entry (DUTY-5): JPEG or PNG checked by content (approvals'
+    ``prepare_attachment``), at most 10 MB, stored under MEDIA_ROOT in the data directory (outside the
+    web root) and read only through ``duty:photo_content``, which checks the scope and audits every
+    read. Added while the entry's shift is not handed over; immutable afterwards; never deleted."""
+
+    entry = models.ForeignKey(
+        LogEntry, on_delete=models.PROTECT, related_name="photos", verbose_name=_("duty log entry")
+    )
+    room = models.ForeignKey(
+        MonitoringRoom, on_delete=models.PROTECT, related_name="+", verbose_name=_("room")
+    )
+    caption = models.CharField(_("caption"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=_photo_path, max_length=300)
+    original_name = models.CharField(_("original name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=50)
+    uploaded_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = querysets.EntryPhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("entry photo")
+        verbose_name_plural = _("entry photos")
+        ordering = ["entry", "uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(content_type__in=["image/jpeg", "image/png"]), name="duty_photo_image_only"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.caption or self.original_name

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
-from watchroom.sites.querysets import CampusScopedQuerySet
+from watchroom.sites.querysets import CampusScopedQuerySet, visible_campus_ids
 
 
 class RotaQuerySet(CampusScopedQuerySet):
@@ -35,12 +34,23 @@ class AssignmentQuerySet(CampusScopedQuerySet):
 class LogEntryQuerySet(CampusScopedQuerySet):
     campus_path = "room__campus"
 
-    def search(self, text: str) -> models.QuerySet:
-        if not text:
+    def visible_to(self, user: Any) -> models.QuerySet:
+        """The entries of the rooms on the user's campuses, by room id (no join: the log's indexes
+        start with the room, so a million entries are counted and paged over the index alone)."""
+        campuses = visible_campus_ids(user)
+        if campuses is None:
             return self
-        return self.filter(
-            Q(description__icontains=text) | Q(action_taken__icontains=text) | Q(reported_to__icontains=text)
-        )
+        from watchroom.sites.models import MonitoringRoom
+
+        rooms = list(MonitoringRoom.objects.filter(campus_id__in=campuses).values_list("pk", flat=True))
+        return self.filter(room_id__in=rooms)
+
+    def search(self, text: str) -> models.QuerySet:
+        """Entries whose text fields (``LogEntry.search_fields``) contain every term of `text`, found
+        through the full-text index (``watchroom.lib.fulltext``) and then checked exactly."""
+        from watchroom.lib import fulltext
+
+        return fulltext.search(self, text)
 
 
 class HandoverQuerySet(CampusScopedQuerySet):
@@ -74,3 +84,15 @@ class CertificateQuerySet(CampusScopedQuerySet):
 
     def valid_on(self, day: Any) -> models.QuerySet:
         return self.active().filter(valid_until__gte=day)
+
+
+class SummarySignoffQuerySet(CampusScopedQuerySet):
+    campus_path = "room__campus"
+
+
+class LateArrivalQuerySet(CampusScopedQuerySet):
+    campus_path = "late__shift__room__campus"
+
+
+class EntryPhotoQuerySet(CampusScopedQuerySet):
+    campus_path = "room__campus"

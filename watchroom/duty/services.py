@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,11 +46,13 @@ from .models import (
     CertificateKind,
     DutySettings,
     EarlyLeave,
+    EntryPhoto,
     Handover,
     HandoverItem,
     Inspection,
     InspectionGroupResult,
     InspectionReminder,
+    LateArrival,
     LogEntry,
     Post,
     ReportSignoff,
@@ -59,6 +61,7 @@ from .models import (
     Shift,
     ShiftSwap,
     ShiftTemplate,
+    SummarySignoff,
     Violation,
 )
 
@@ -762,6 +765,108 @@ def _report_fault(entry: LogEntry, actor: Any, fault_category: str) -> str:
     return str(getattr(fault, "pk", "") or "")
 
 
+PHOTO_TYPES = ("image/jpeg", "image/png")
+MAX_PHOTOS_PER_UPLOAD = 10
+
+
+def _prepare_photos(uploads: list[Any]) -> list[Any]:
+    """Check each upload by its content (JPEG or PNG, at most 10 MB) and hash it. No database."""
+    if len(uploads) > MAX_PHOTOS_PER_UPLOAD:
+        raise ValidationFailed(
+            _("At most %(n)s photos at a time.") % {"n": MAX_PHOTOS_PER_UPLOAD}, code="too_many_photos"
+        )
+    prepared = []
+    for upload in uploads:
+        p = approvals.prepare_attachment(upload)
+        if p.content_type not in PHOTO_TYPES:
+            raise ValidationFailed(
+                _("%(name)s is not a JPEG or PNG photo.") % {"name": p.original_name}, code="photo_type"
+            )
+        prepared.append(p)
+    return prepared
+
+
+def _store_photos(prepared: list[Any]) -> list[str]:
+    """Store the checked photos under MEDIA_ROOT (the data directory, outside the web root)."""
+    import uuid
+
+    from django.core.files.storage import default_storage
+
+    stored: list[str] = []
+    try:
+        for p in prepared:
+            path = f"duty/photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{p.extension}"
+            stored.append(default_storage.save(path, p.file))
+    except Exception:
+        _delete_stored(stored)
+        raise
+    return stored
+
+
+def _delete_stored(stored: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in stored:
+        default_storage.delete(name)
+
+
+def _record_photos(
+    entry: LogEntry, prepared: list[Any], stored: list[str], actor: Any, caption: str = ""
+) -> list[EntryPhoto]:
+    """Inside the caller's transaction: one row and one audit event per stored photo."""
+    photos = []
+    for p, name in zip(prepared, stored, strict=True):
+        photo = EntryPhoto.objects.create(
+            entry=entry,
+            room_id=entry.room_id,
+            caption=caption.strip()[:200],
+            file=name,
+            original_name=p.original_name,
+            sha256=p.sha256,
+            size=p.size,
+            content_type=p.content_type,
+            uploaded_by=actor,
+        )
+        audit.record(
+            actor,
+            "duty.photo_attached",
+            photo,
+            changes={"entry": entry.pk, "sha256": p.sha256, "size": p.size, "name": p.original_name},
+        )
+        photos.append(photo)
+    return photos
+
+
+def attach_photo(entry: LogEntry, *, actor: Any, upload: Any, caption: str = "") -> EntryPhoto:
+    """Attach a photo or snapshot to a duty-log entry (DUTY-5) until its shift is handed over; after
+    the handover the entry and its photos are immutable. Only a person on duty on the entry's shift
+    adds one. The file is checked by content and stored before the row is written."""
+    prepared = _prepare_photos([upload])
+    stored = _store_photos(prepared)
+    try:
+        with transaction.atomic():
+            shift = Shift.objects.select_for_update().get(pk=entry.shift_id)
+            if shift.state != Shift.State.ON_DUTY:
+                raise InvalidTransition(
+                    _("The shift of this entry has been handed over: its entries and photos are final."),
+                    code="entry_final",
+                )
+            _my_assignment(shift, actor)
+            (photo,) = _record_photos(entry, prepared, stored, actor, caption)
+            return photo
+    except Exception:
+        _delete_stored(stored)
+        raise
+
+
+def read_photo(photo: EntryPhoto, *, actor: Any) -> Any:
+    """Open a stored photo for reading and audit the read (``duty.photo_read``)."""
+    from django.core.files.storage import default_storage
+
+    audit.record_read(actor, "duty.photo_read", photo, note=f"sha256={photo.sha256}")
+    return default_storage.open(photo.file.name, "rb")
+
+
 def add_entry(
     shift: Shift,
     *,
@@ -784,73 +889,90 @@ def add_entry(
     register_fault: bool = True,
     fault_ref: str = "",
     now: datetime | None = None,
+    photos: list[Any] | None = None,
 ) -> LogEntry:
     """Write an entry in the duty log of a shift on duty (DUTY-5). Only a person signed in on the
-    shift writes; the event time defaults to now and may be earlier, never later."""
+    shift writes; the event time defaults to now and may be earlier, never later. ``photos``
+    (uploads, JPEG or PNG) are checked and stored before the entry is written (``attach_photo``)."""
     now = now or timezone.now()
     occurred_at = occurred_at or now
-    with transaction.atomic():
-        shift = Shift.objects.select_for_update().select_related("room").get(pk=shift.pk)
-        if shift.state != Shift.State.ON_DUTY:
-            raise InvalidTransition(
-                _("The duty log of this shift is closed: it has been handed over or has not begun."),
-                code="shift_not_on_duty",
+    prepared = _prepare_photos(photos or [])  # checked and hashed before any database work
+    stored = _store_photos(prepared)
+    try:
+        with transaction.atomic():
+            shift = Shift.objects.select_for_update().select_related("room").get(pk=shift.pk)
+            if shift.state != Shift.State.ON_DUTY:
+                raise InvalidTransition(
+                    _("The duty log of this shift is closed: it has been handed over or has not begun."),
+                    code="shift_not_on_duty",
+                )
+            _my_assignment(shift, actor)
+            if category not in Category.values:
+                raise ValidationFailed(_("Unknown category."), code="unknown_category")
+            if not description.strip():
+                raise ValidationFailed(_("Describe what happened."), code="description_required")
+            if occurred_at > now + timedelta(minutes=1):
+                raise ValidationFailed(
+                    _("The time of the event cannot be in the future."), code="future_event"
+                )
+            if occurred_at < shift.starts_at - timedelta(hours=24):
+                raise ValidationFailed(
+                    _("The event is more than a day before the shift."), code="event_too_old"
+                )
+            for obj in (area, camera):
+                campus_id = obj.campus_id if isinstance(obj, Area) else (obj.area.campus_id if obj else None)
+                if obj is not None and campus_id != shift.room.campus_id:
+                    raise ValidationFailed(_("The place is not on this room's campus."), code="wrong_campus")
+            if category == Category.SUSPICIOUS and not suspect_appearance.strip():
+                raise ValidationFailed(
+                    _("Describe the suspicious person's appearance."), code="suspect_appearance_required"
+                )
+            if reported_to and not reported_at:
+                reported_at = now
+            entry = LogEntry.objects.create(
+                shift=shift,
+                room=shift.room,
+                author=actor,
+                occurred_at=occurred_at,
+                recorded_at=now,
+                category=category,
+                area=area or (camera.area if camera else None),
+                camera=camera,
+                description=description.strip(),
+                action_taken=action_taken.strip(),
+                reported_to=reported_to.strip(),
+                reported_at=reported_at,
+                suspect_appearance=suspect_appearance.strip(),
+                suspect_direction=suspect_direction.strip(),
+                suspect_cameras=suspect_cameras.strip(),
+                is_open=is_open,
+                corrects=corrects,
+                correction_reason=correction_reason.strip(),
+                fault_ref=fault_ref,
             )
-        _my_assignment(shift, actor)
-        if category not in Category.values:
-            raise ValidationFailed(_("Unknown category."), code="unknown_category")
-        if not description.strip():
-            raise ValidationFailed(_("Describe what happened."), code="description_required")
-        if occurred_at > now + timedelta(minutes=1):
-            raise ValidationFailed(_("The time of the event cannot be in the future."), code="future_event")
-        if occurred_at < shift.starts_at - timedelta(hours=24):
-            raise ValidationFailed(_("The event is more than a day before the shift."), code="event_too_old")
-        for obj in (area, camera):
-            campus_id = obj.campus_id if isinstance(obj, Area) else (obj.area.campus_id if obj else None)
-            if obj is not None and campus_id != shift.room.campus_id:
-                raise ValidationFailed(_("The place is not on this room's campus."), code="wrong_campus")
-        if category == Category.SUSPICIOUS and not suspect_appearance.strip():
-            raise ValidationFailed(
-                _("Describe the suspicious person's appearance."), code="suspect_appearance_required"
+            if register_fault and category in (Category.EQUIPMENT_FAULT, Category.SYSTEM_FAULT):
+                default = (
+                    "network" if category == Category.SYSTEM_FAULT else ("video_loss" if camera else "other")
+                )
+                entry.fault_ref = _report_fault(entry, actor, fault_category or default)
+                if entry.fault_ref:
+                    entry.save(update_fields=["fault_ref"])
+            audit.record(
+                actor,
+                "duty.entry_corrected" if corrects else "duty.entry_added",
+                entry,
+                changes={
+                    "category": category,
+                    "shift": shift.pk,
+                    "corrects": corrects.pk if corrects else None,
+                },
+                note=correction_reason,
             )
-        if reported_to and not reported_at:
-            reported_at = now
-        entry = LogEntry.objects.create(
-            shift=shift,
-            room=shift.room,
-            author=actor,
-            occurred_at=occurred_at,
-            recorded_at=now,
-            category=category,
-            area=area or (camera.area if camera else None),
-            camera=camera,
-            description=description.strip(),
-            action_taken=action_taken.strip(),
-            reported_to=reported_to.strip(),
-            reported_at=reported_at,
-            suspect_appearance=suspect_appearance.strip(),
-            suspect_direction=suspect_direction.strip(),
-            suspect_cameras=suspect_cameras.strip(),
-            is_open=is_open,
-            corrects=corrects,
-            correction_reason=correction_reason.strip(),
-            fault_ref=fault_ref,
-        )
-        if register_fault and category in (Category.EQUIPMENT_FAULT, Category.SYSTEM_FAULT):
-            default = (
-                "network" if category == Category.SYSTEM_FAULT else ("video_loss" if camera else "other")
-            )
-            entry.fault_ref = _report_fault(entry, actor, fault_category or default)
-            if entry.fault_ref:
-                entry.save(update_fields=["fault_ref"])
-        audit.record(
-            actor,
-            "duty.entry_corrected" if corrects else "duty.entry_added",
-            entry,
-            changes={"category": category, "shift": shift.pk, "corrects": corrects.pk if corrects else None},
-            note=correction_reason,
-        )
-        return entry
+            _record_photos(entry, prepared, stored, actor)
+            return entry
+    except Exception:
+        _delete_stored(stored)  # nothing was recorded: no orphan file stays behind
+        raise
 
 
 def correct_entry(original: LogEntry, *, actor: Any, reason: str, **fields: Any) -> LogEntry:
@@ -1120,12 +1242,13 @@ def check_reminders(now: datetime | None = None) -> dict[str, int]:
 
 def check_attendance(now: datetime | None = None) -> dict[str, int]:
     """The periodic job: alert the director when nobody has signed in N minutes after a shift began
-    (DUTY-3) and when a handover is overdue by N minutes (DUTY-9)."""
+    (DUTY-3) and when a handover is overdue by N minutes (DUTY-9); close pending swaps whose shift
+    has begun (``expire_started_swaps``)."""
     from watchroom.accounts.services import system_user
 
     now = now or timezone.now()
     actor = system_user()
-    counts = {"no_signin": 0, "handover_overdue": 0}
+    counts = {"no_signin": 0, "handover_overdue": 0, "swaps_expired": 0}
     candidates = Shift.objects.filter(
         signin_alerted_at__isnull=True, starts_at__lte=now, ends_at__gt=now, state=Shift.State.PLANNED
     ).select_related("room")
@@ -1168,7 +1291,48 @@ def check_attendance(now: datetime | None = None) -> dict[str, int]:
             )
             audit.record(actor, "duty.handover_overdue", shift, outcome="failure")
             counts["handover_overdue"] += 1
+    counts["swaps_expired"] = expire_started_swaps(now, actor=actor)
     return counts
+
+
+def expire_started_swaps(now: datetime, *, actor: Any) -> int:
+    """A pending swap whose shift (or the shift taken in exchange) has begun can no longer be applied
+    (DUTY-9): it is closed as expired, the rota stays as published and both people are told. Its
+    approval request, if a leader still approves it, is refused by ``on_swap_decided``."""
+    due = ShiftSwap.objects.pending().filter(
+        Q(assignment__shift__starts_at__lte=now) | Q(counterpart_assignment__shift__starts_at__lte=now)
+    )
+    closed = 0
+    for swap_id in list(due.values_list("pk", flat=True)):
+        with transaction.atomic():
+            swap = (
+                ShiftSwap.objects.select_for_update(of=("self",))
+                .select_related("assignment__shift", "requester", "counterpart")
+                .filter(pk=swap_id, status=ShiftSwap.Status.PENDING)
+                .first()
+            )
+            if swap is None:
+                continue
+            swap.status = ShiftSwap.Status.EXPIRED
+            swap.decided_at = now
+            swap.save(update_fields=["status", "decided_at"])
+            audit.record(
+                actor,
+                "duty.swap_decided",
+                swap,
+                changes={"status": ["pending", ShiftSwap.Status.EXPIRED], "approval": swap.approval_id},
+                note="shift began before a decision",
+            )
+            _notify(
+                [swap.requester, swap.counterpart],
+                title=_("Shift swap expired: %(shift)s began before a decision")
+                % {"shift": str(swap.assignment.shift)},
+                url=_url("duty:swap_list"),
+                kind="duty.swap",
+                actor=actor,
+            )
+            closed += 1
+    return closed
 
 
 # --- handover -----------------------------------------------------------------------------------
@@ -1751,7 +1915,16 @@ def on_swap_decided(req: Any) -> None:
         .filter(approval=req)
         .first()
     )
-    if swap is None or swap.status != ShiftSwap.Status.PENDING:
+    if swap is None:
+        return
+    if swap.status != ShiftSwap.Status.PENDING:
+        if req.status == "approved":
+            # closed on our side (its shift began before the decision): approving would change nothing
+            raise InvalidTransition(
+                _("This swap is closed (%(status)s): its shift has begun; reject the request.")
+                % {"status": swap.get_status_display()},
+                code="swap_closed",
+            )
         return
     status = _SWAP_STATUS.get(req.status)
     if status is None:
@@ -2012,3 +2185,501 @@ def void_certificate(cert: Certificate, *, actor: Any, reason: str) -> Certifica
     cert.save(update_fields=["voided_at", "void_reason"])
     audit.record(actor, "duty.certificate_voided", cert, note=reason)
     return cert
+
+
+# --- daily and weekly summaries (DUTY-7) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SummaryPeriod:
+    """A day (local calendar day) or an ISO week (Monday–Sunday) of one room, in Asia/Shanghai."""
+
+    period: str
+    start: date  # the day, or the Monday of the week
+    end: date  # the day after the last day
+
+    @property
+    def starts_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, datetime.min.time()))
+
+    @property
+    def ends_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.end, datetime.min.time()))
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+
+def summary_period(period: str, day: date) -> SummaryPeriod:
+    """The period of `period` ("daily" or "weekly") that contains the local date `day`."""
+    if period == SummarySignoff.Period.DAILY:
+        return SummaryPeriod(period, day, day + timedelta(days=1))
+    if period == SummarySignoff.Period.WEEKLY:
+        monday = day - timedelta(days=day.weekday())
+        return SummaryPeriod(period, monday, monday + timedelta(days=7))
+    raise ValidationFailed(_("Unknown summary period."), code="unknown_period")
+
+
+def summary_shifts(room: MonitoringRoom, p: SummaryPeriod) -> QuerySet[Shift]:
+    """The shifts of the period: those that begin on one of its days (a night shift belongs to the
+    day it begins; Sunday's night shift to the week that ends that Sunday)."""
+    return Shift.objects.filter(room=room, date__gte=p.start, date__lt=p.end).order_by("starts_at")
+
+
+def _minutes(delta: timedelta) -> int:
+    return max(0, math.ceil(delta.total_seconds() / 60))
+
+
+def build_summary(room: MonitoringRoom, p: SummaryPeriod, now: datetime | None = None) -> dict[str, Any]:
+    """The summary of a room's day or week (DUTY-7): shifts, entries by category, abnormal and
+    suspicious entries, inspections done / required with late and missed ones, handovers and their
+    lateness, late sign-ins, open faults and violations. JSON-ready: it is what the sign-off signs."""
+    now = now or timezone.now()
+    shifts = list(summary_shifts(room, p).select_related("template").prefetch_related("assignments__person"))
+    ids = [s.pk for s in shifts]
+    required_each = settings_for(room).inspections_per_shift
+    entries = LogEntry.objects.filter(shift_id__in=ids)
+    by_category = {c.value: 0 for c in Category}
+    for cat, n in (
+        entries.values("category").annotate(n=models.Count("id")).values_list("category", "n").order_by()
+    ):
+        by_category[cat] = n
+    notable = [
+        {
+            "id": e.pk,
+            "at": _local(e.occurred_at),
+            "category": e.category,
+            "category_label": str(Category(e.category).label),
+            "description": e.description[:300],
+            "action_taken": e.action_taken[:300],
+            "suspect": " ".join(x for x in (e.suspect_appearance, e.suspect_direction) if x)[:300],
+            "corrected": e.has_corrections,
+        }
+        for e in entries.filter(category__in=[Category.ABNORMAL, Category.SUSPICIOUS])
+        .annotate(has_corrections=models.Exists(LogEntry.objects.filter(corrects=models.OuterRef("pk"))))
+        .order_by("occurred_at", "id")
+    ]
+    inspections = {
+        sid: (n, late)
+        for sid, n, late in Inspection.objects.filter(shift_id__in=ids)
+        .values("shift_id")
+        .annotate(n=models.Count("id"), late=models.Count("id", filter=Q(on_time=False)))
+        .values_list("shift_id", "n", "late")
+        .order_by()
+    }
+    missed = dict(
+        InspectionReminder.objects.filter(shift_id__in=ids, inspection__isnull=True, window_end__lte=now)
+        .values("shift_id")
+        .annotate(n=models.Count("id"))
+        .values_list("shift_id", "n")
+        .order_by()
+    )
+    handovers = {h.outgoing_id: h for h in Handover.objects.filter(outgoing_id__in=ids)}
+    rows = []
+    late_people = []
+    totals = {"done": 0, "required": 0, "late": 0, "missed": 0}
+    for s in shifts:
+        done, late = inspections.get(s.pk, (0, 0))
+        totals["done"] += done
+        totals["required"] += required_each
+        totals["late"] += late
+        totals["missed"] += missed.get(s.pk, 0)
+        h = handovers.get(s.pk)
+        passed = h.responsibility_passed_at if h else None
+        for a in s.assignments.all():
+            if a.minutes_late or a.handover_late:
+                late_people.append(
+                    {
+                        "shift": str(s),
+                        "person": _name(a.person),
+                        "minutes_late": a.minutes_late,
+                        "handover_late": a.handover_late,
+                    }
+                )
+        rows.append(
+            {
+                "id": s.pk,
+                "label": str(s),
+                "starts": _local(s.starts_at),
+                "ends": _local(s.ends_at),
+                "state": s.state,
+                "people": [f"{_name(a.person)}（{a.get_post_display()}）" for a in s.assignments.all()],
+                "inspections": [done, required_each],
+                "late_inspections": late,
+                "missed_inspections": missed.get(s.pk, 0),
+                "handover": h.pk if h else None,
+                "handover_state": h.state if h else "",
+                "handed_over_at": _local(passed) if passed else "",
+                "handover_minutes_late": _minutes(passed - s.ends_at) if passed else None,
+            }
+        )
+    faults: list[dict[str, Any]] = []
+    if shifts:
+        faults = handover_sections.open_faults(shifts[-1])
+    fault_entries = [
+        {"id": e.pk, "at": _local(e.occurred_at), "description": e.description[:300], "fault": e.fault_ref}
+        for e in entries.filter(
+            category__in=[Category.EQUIPMENT_FAULT, Category.SYSTEM_FAULT], is_open=True
+        ).order_by("occurred_at", "id")
+    ]
+    violations = [
+        {
+            "id": v.pk,
+            "person": _name(v.person),
+            "kind": v.kind,
+            "kind_label": str(v.get_kind_display()),
+            "at": _local(v.occurred_at),
+            "description": v.description[:300],
+            "consequence": v.consequence,
+        }
+        for v in Violation.objects.active()
+        .filter(shift_id__in=ids)
+        .select_related("person")
+        .order_by("occurred_at")
+    ]
+    return {
+        "room": room.pk,
+        "room_name": room.name,
+        "period": p.period,
+        "start": p.start.isoformat(),
+        "last_day": p.last_day.isoformat(),
+        "shifts": rows,
+        "entries_total": sum(by_category.values()),
+        "entries_by_category": by_category,
+        "notable": notable,
+        "inspections": totals,
+        "handovers": {
+            "completed": sum(1 for r in rows if r["handover_state"] == Handover.State.COMPLETED),
+            "late": sum(1 for r in rows if r["handover_minutes_late"]),
+        },
+        "late_sign_ins": late_people,
+        "open_faults": [{"ref": f.get("ref", ""), "title": f.get("title", "")} for f in faults],
+        "fault_entries": fault_entries,
+        "violations": violations,
+    }
+
+
+def summary_due_at(room: MonitoringRoom, p: SummaryPeriod) -> datetime:
+    """A summary is due for sign-off the set hours after the end of its last shift."""
+    last = summary_shifts(room, p).order_by("-ends_at").values_list("ends_at", flat=True).first()
+    end = max(p.ends_at, last) if last else p.ends_at
+    return end + timedelta(hours=settings_for(room).signoff_due_hours)
+
+
+def sign_off_summary(
+    room: MonitoringRoom,
+    period: str,
+    day: date,
+    *,
+    actor: Any,
+    password: str,
+    otp: str = "",
+    comment: str = "",
+    now: datetime | None = None,
+) -> SummarySignoff:
+    """The director (or deputy) and a leader sign off a room's daily or weekly summary (DUTY-7), each
+    once per period, with an electronic signature over the summary. Refused before the period has
+    ended and while one of its shifts is not handed over."""
+    level = signoff_level_for(actor)
+    if level is None:
+        raise PermissionRefused(_("Only the director or a leader signs off reports."), code="not_allowed")
+    p = summary_period(period, day)
+    now = now or timezone.now()
+    with approvals.signature_failures_audited(actor, room), transaction.atomic():
+        room = MonitoringRoom.objects.select_for_update().get(pk=room.pk)
+        if now < p.ends_at:
+            raise InvalidTransition(
+                _("This summary can be signed off after %(end)s, when its period has ended.")
+                % {"end": _local(p.ends_at)},
+                code="period_not_ended",
+            )
+        shifts = list(summary_shifts(room, p))
+        if not shifts:
+            raise InvalidTransition(_("There are no shifts in this period."), code="no_shifts")
+        open_ = [s for s in shifts if s.state != Shift.State.HANDED_OVER]
+        if open_:
+            raise InvalidTransition(
+                _("%(shift)s has not been handed over yet; sign off the summary after the handover.")
+                % {"shift": str(open_[0])},
+                code="shift_not_handed_over",
+            )
+        if SummarySignoff.objects.filter(
+            room=room, period=p.period, period_start=p.start, level=level
+        ).exists():
+            raise InvalidTransition(
+                _("This summary is already signed off at your level."), code="already_signed"
+            )
+        content = build_summary(room, p, now=now)
+        signature = approvals.sign(
+            actor, password=password, otp=otp, meaning="reviewed", target=room, content=content
+        )
+        signoff = SummarySignoff.objects.create(
+            room=room,
+            period=p.period,
+            period_start=p.start,
+            level=level,
+            signed_by=actor,
+            signature=signature,
+            signed_at=signature.signed_at,
+            comment=comment.strip()[:300],
+        )
+        audit.record(
+            actor,
+            "duty.summary_signed_off",
+            signoff,
+            changes={
+                "room": room.pk,
+                "period": p.period,
+                "start": p.start.isoformat(),
+                "level": level,
+                "sha256": signature.content_sha256,
+            },
+        )
+        return signoff
+
+
+def recent_summaries(user: Any, now: datetime | None = None, *, days: int = 14, weeks: int = 6) -> list[dict]:
+    """The summaries of the user's rooms over the last `days` days and `weeks` weeks that have
+    shifts: ended or not, who signed them, and whether the director's sign-off is overdue (DUTY-7)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    first = min(today - timedelta(days=days), summary_period("weekly", today - timedelta(weeks=weeks)).start)
+    rooms = list(MonitoringRoom.objects.visible_to(user).filter(is_active=True).order_by("code"))
+    dates: dict[int, set[date]] = {}
+    ends: dict[tuple[int, date], datetime] = {}
+    for room_id, d, end in Shift.objects.filter(room__in=rooms, date__gte=first, date__lte=today).values_list(
+        "room_id", "date", "ends_at"
+    ):
+        dates.setdefault(room_id, set()).add(d)
+        ends[(room_id, d)] = max(end, ends.get((room_id, d), end))
+    signed: dict[tuple[int, str, date], list[SummarySignoff]] = {}
+    for so in SummarySignoff.objects.filter(room__in=rooms, period_start__gte=first).select_related(
+        "signed_by"
+    ):
+        signed.setdefault((so.room_id, so.period, so.period_start), []).append(so)
+    rows = []
+    for room in rooms:
+        hours = timedelta(hours=settings_for(room).signoff_due_hours)
+        room_dates = dates.get(room.pk, set())
+        periods = {summary_period("daily", d) for d in room_dates if d >= today - timedelta(days=days)}
+        periods |= {summary_period("weekly", d) for d in room_dates}
+        for p in sorted(periods, key=lambda x: (x.start, x.period), reverse=True):
+            last_end = max(
+                (ends[(room.pk, d)] for d in room_dates if p.start <= d < p.end), default=p.ends_at
+            )
+            due = max(last_end, p.ends_at) + hours
+            sos = signed.get((room.pk, p.period, p.start), [])
+            levels = {so.level for so in sos}
+            rows.append(
+                {
+                    "room": room,
+                    "period": p,
+                    "ended": now >= p.ends_at,
+                    "signoffs": sos,
+                    "levels": levels,
+                    "due_at": due,
+                    "overdue": now > due and ReportSignoff.Level.DIRECTOR not in levels,
+                }
+            )
+    return rows
+
+
+def overdue_summaries(user: Any, now: datetime | None = None) -> list[dict]:
+    """Daily and weekly summaries whose director sign-off is past due (DUTY-7)."""
+    return [r for r in recent_summaries(user, now) if r["overdue"]]
+
+
+# --- late arrival (DUTY-9) ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def arrange_late_arrival(
+    assignment: Assignment,
+    *,
+    actor: Any,
+    substitute: Any,
+    reason: str,
+    expected_at: datetime,
+    now: datetime | None = None,
+) -> LateArrival:
+    """A person who will be late names a substitute who covers their post until they arrive (DUTY-9).
+    The person or a supervisor (the director on their behalf) arranges it before the person has
+    signed in and before the shift is over. The substitute is put on the same post of the shift and
+    signs in as usual; when the late person arrives the substitute hands over to them in person
+    (``take_over_from_substitute``)."""
+    now = now or timezone.now()
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("shift__room", "person")
+        .get(pk=assignment.pk)
+    )
+    shift = assignment.shift
+    if assignment.person_id != actor.pk and not (
+        actor.has_perm("duty.supervise") and _person_in_scope(actor, shift.room)
+    ):
+        raise PermissionRefused(
+            _("Only the person or the director arranges a substitute for a late arrival."),
+            code="not_allowed",
+        )
+    if shift.state == Shift.State.HANDED_OVER or now >= shift.ends_at:
+        raise InvalidTransition(_("This shift is over."), code="shift_over")
+    if assignment.signed_in_at:
+        raise InvalidTransition(
+            _("%(name)s has already signed in.") % {"name": _name(assignment.person)},
+            code="already_signed_in",
+        )
+    if hasattr(assignment, "covers_late"):
+        raise InvalidTransition(
+            _("A substitute cannot name another substitute."), code="substitute_of_substitute"
+        )
+    if LateArrival.objects.filter(late=assignment).exists():
+        raise InvalidTransition(
+            _("A substitute has already been named for this late arrival."), code="already_arranged"
+        )
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for arriving late."), code="reason_required")
+    if expected_at is None or expected_at <= max(now, shift.starts_at) or expected_at >= shift.ends_at:
+        raise ValidationFailed(
+            _("The expected arrival must be after the start of the shift and before its end."),
+            code="bad_expected_time",
+        )
+    if substitute is None:
+        raise ValidationFailed(_("Arriving late needs a named substitute."), code="substitute_required")
+    if substitute.pk == assignment.person_id or not _eligible(substitute, shift.room):
+        raise ValidationFailed(
+            _("%(name)s may not be on duty in this room.") % {"name": _name(substitute)},
+            code="person_not_eligible",
+        )
+    if Assignment.objects.filter(shift=shift, person=substitute).exists():
+        raise ValidationFailed(
+            _("%(name)s is already on this shift and cannot also cover the post.")
+            % {"name": _name(substitute)},
+            code="substitute_on_shift",
+        )
+    clash = _overlaps(substitute, shift, ignore=set())
+    if clash is not None:
+        raise ValidationFailed(
+            _("%(name)s is already on %(shift)s at that time.")
+            % {"name": _name(substitute), "shift": str(clash.shift)},
+            code="double_booked",
+        )
+    cover = Assignment.objects.create(shift=shift, person=substitute, post=assignment.post)
+    late = LateArrival.objects.create(
+        late=assignment,
+        substitute=cover,
+        reason=reason.strip()[:300],
+        expected_at=expected_at,
+        arranged_by=actor,
+        arranged_at=now,
+    )
+    audit.record(
+        actor,
+        "duty.late_arrival_arranged",
+        late,
+        changes={
+            "shift": shift.pk,
+            "late": assignment.person_id,
+            "substitute": substitute.pk,
+            "expected_at": expected_at.isoformat(),
+        },
+        note=reason,
+    )
+    _notify(
+        [substitute, *supervisors(shift.room)],
+        title=_("%(name)s will be late for %(shift)s; %(sub)s covers the post")
+        % {"name": _name(assignment.person), "shift": str(shift), "sub": _name(substitute)},
+        body=reason,
+        url=late.get_absolute_url(),
+        kind="duty.late_arrival",
+        actor=actor,
+    )
+    return late
+
+
+def _shift_packet(shift: Shift) -> list[dict[str, Any]]:
+    """The handover packet of a shift as it stands (every registered section), for a handover inside
+    the shift (a substitute to the person they covered for)."""
+    return [{"key": s.key, "items": s.fn(shift)} for s in handover_sections.sections()]
+
+
+def take_over_from_substitute(
+    late: LateArrival,
+    *,
+    actor: Any,
+    password: str,
+    substitute_password: str,
+    otp: str = "",
+    substitute_otp: str = "",
+    now: datetime | None = None,
+) -> LateArrival:
+    """The late person has arrived (DUTY-9): at the same workstation the substitute signs the packet
+    over (handed over), then the late person signs it (received). The late person is signed in with
+    their lateness recorded, the substitute's duty ends; no handover by telephone."""
+    with approvals.signature_failures_audited(actor, late), transaction.atomic():
+        now = now or timezone.now()
+        late = (
+            LateArrival.objects.select_for_update(of=("self",))
+            .select_related("late__shift__room", "late__person", "substitute__person")
+            .get(pk=late.pk)
+        )
+        mine, cover = late.late, late.substitute
+        shift = mine.shift
+        if mine.person_id != actor.pk:
+            raise PermissionRefused(_("Only the late person takes over the post."), code="not_allowed")
+        if late.taken_over_at:
+            raise InvalidTransition(_("The post has already been taken over."), code="already_taken_over")
+        if shift.state == Shift.State.HANDED_OVER or now >= shift.ends_at:
+            raise InvalidTransition(_("This shift is over."), code="shift_over")
+        cover = Assignment.objects.select_for_update().get(pk=cover.pk)
+        if not cover.signed_in_at or cover.ended_at:
+            raise InvalidTransition(
+                _("The substitute is not on duty: a handover is done in person."),
+                code="substitute_not_on_duty",
+            )
+        if not substitute_password:
+            raise ValidationFailed(
+                _("The substitute must sign the handover at this workstation."),
+                code="substitute_signature_required",
+            )
+        if not mine.signed_in_at:
+            mine = sign_in(shift, actor=actor, now=now)
+        packet = _shift_packet(shift)
+        content = {
+            "shift": shift.pk,
+            "post": mine.post,
+            "substitute": cover.person_id,
+            "late": mine.person_id,
+            "minutes_late": mine.minutes_late,
+            "packet": packet,
+        }
+        sub_sig = approvals.sign(
+            cover.person,
+            password=substitute_password,
+            otp=substitute_otp,
+            meaning="handed_over",
+            target=late,
+            content=content,
+        )
+        late_sig = approvals.sign(
+            actor, password=password, otp=otp, meaning="received", target=late, content=content
+        )
+        cover.ended_at = now
+        cover.save(update_fields=["ended_at"])
+        late.taken_over_at = now
+        late.packet = {"sections": packet}
+        late.substitute_signature, late.late_signature = sub_sig, late_sig
+        late.save(update_fields=["taken_over_at", "packet", "substitute_signature", "late_signature"])
+        audit.record(
+            actor,
+            "duty.late_arrival_taken_over",
+            late,
+            changes={
+                "shift": shift.pk,
+                "substitute": cover.person_id,
+                "minutes_late": mine.minutes_late,
+                "items": sum(len(s["items"]) for s in packet),
+            },
+        )
+        audit.record(cover.person, "duty.duty_ended", cover, changes={"covered_for": mine.pk})
+        return late

@@ -96,7 +96,31 @@ def _world(w: Any) -> dict[str, Any]:
         valid_until=dt.date(2030, 1, 1),
         recorded_by=w.users["director"],
     )
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from watchroom.accounts.tests.factories import make_user
+    from watchroom.duty.models import EntryPhoto, LateArrival
+
+    sub = make_user("matrix_sub", "operator", campuses=[w.campus_a], rooms=[room])
+    cover = Assignment.objects.create(shift=s1, person=sub, post="recorder")
+    late = LateArrival.objects.create(
+        late=a, substitute=cover, reason="堵车", expected_at=timezone.now(), arranged_by=w.users["operator"]
+    )
+    name = default_storage.save("duty/photos/matrix.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"\x00" * 16))
+    photo = EntryPhoto.objects.create(
+        entry=entry,
+        room=room,
+        file=name,
+        original_name="matrix.png",
+        sha256="0" * 64,
+        size=24,
+        content_type="image/png",
+        uploaded_by=w.users["operator"],
+    )
     w.extra["duty"] = {
+        "late": late,
+        "photo": photo,
         "cert": cert,
         "swap": swap,
         "rota": rota,
@@ -175,6 +199,24 @@ CASES = [
     Case("duty:swap_create", expect=_s(WORKERS, 200)),
     Case("duty:swap_withdraw", expect=_s(WORKERS, 302), outsider=404, method="post", args=obj("swap")),
     Case("duty:leave_early", expect=_s(WORKERS, 200), outsider=404, args=obj("assignment")),
+    Case("duty:late_arrange", expect=_s(WORKERS, 200), outsider=404, args=obj("assignment")),
+    Case("duty:late_detail", expect=_s(VIEWERS, 200), outsider=404, args=obj("late")),
+    Case("duty:late_take_over", expect=_s(WORKERS, 302), outsider=404, method="post", args=obj("late")),
+    Case("duty:photo_add", expect=_s(WORKERS, 302), outsider=404, method="post", args=obj("entry")),
+    Case("duty:photo_content", expect=_s(VIEWERS, 200), outsider=404, args=obj("photo")),
+    Case("duty:summary_list", expect=_s(VIEWERS, 200)),
+    Case(
+        "duty:summary_detail",
+        expect=_s(VIEWERS, 200),
+        outsider=404,
+        args=lambda w: [w.room_a.pk, "daily", "2026-03-10"],
+    ),
+    Case(
+        "duty:summary_signoff",
+        expect=_s(SIGNERS, 302),
+        method="post",
+        args=lambda w: [w.room_a.pk, "weekly", "2026-03-10"],
+    ),
     # API
     Case("duty-rota-list", expect=_s(VIEWERS, 200)),
     Case("duty-rota-detail", expect=_s(VIEWERS, 200), outsider=404, args=obj("rota")),
@@ -227,6 +269,29 @@ CASES = [
         data={"min_staffing": 0},
         label="invalid",
     ),
+    Case("duty-entry-photos", expect=_s(VIEWERS, 200), outsider=404, args=obj("entry")),
+    Case(
+        "duty-entry-photos",
+        expect={**_s(VIEWERS, 403), **_s(WORKERS, 400)},
+        outsider=404,
+        method="post",
+        args=obj("entry"),
+        data={},
+        label="upload",
+    ),
+    Case("duty-late-arrival-list", expect=_s(VIEWERS, 200)),
+    Case("duty-late-arrival-list", expect=_s(WORKERS, 400), method="post", data={}, label="create"),
+    Case("duty-late-arrival-detail", expect=_s(VIEWERS, 200), outsider=404, args=obj("late")),
+    Case(
+        "duty-late-arrival-take-over",
+        expect=_s(WORKERS, 400),
+        outsider=404,
+        method="post",
+        args=obj("late"),
+    ),
+    Case("duty-summary-list", expect=_s(VIEWERS, 200)),
+    Case("duty-summary-build", expect=_s(VIEWERS, 400)),
+    Case("duty-summary-sign-off", expect=_s(SIGNERS, 400), method="post", data={}),
     Case("duty-certificate-list", expect=_s(MANAGERS, 200)),
     Case("duty-certificate-list", expect=_s(MANAGERS, 400), method="post", data={}, label="create"),
     Case("duty-certificate-detail", expect=_s(MANAGERS, 200), args=obj("cert")),
