@@ -158,8 +158,8 @@ class Device(Searchable):
         return reverse("equipment:device_detail", args=[self.pk])
 
     def search_values(self) -> list[Any]:
-        """The indexed texts: the searched fields and the location's name (kept when the device is
-        saved; a renamed area reaches the index at the device's next save)."""
+        """The indexed texts: the searched fields and the location's name (refreshed when the device
+        is saved, and for every device of an area when the area is saved: `refresh_area_search`)."""
         return [*super().search_values(), self.area.name if self.area_id and self.area else ""]
 
     @property

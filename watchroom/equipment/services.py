@@ -1333,3 +1333,16 @@ def seed_requirement_coverage(*, actor: Any) -> int:
         add_coverage_rule(actor=actor, scope=CoverageRule.Scope.AREA_TYPE, area_type=area_type, note="EQP-8")
         n += 1
     return n
+
+
+def refresh_area_search(sender: Any, instance: Any, created: bool = False, **kwargs: Any) -> int:
+    """`post_save` of `sites.Area`: the devices in a renamed area get their search tokens again, so
+    the ledger search finds them by the area's new name (EQP-1). Runs in the saving transaction (the
+    area service's), so both land or neither does. Returns the devices refreshed."""
+    if created or kwargs.get("raw"):
+        return 0
+    devices = list(Device.objects.filter(area_id=instance.pk).select_related("area"))
+    for d in devices:
+        d.refresh_search_tokens()
+    Device.objects.bulk_update(devices, ["search_tokens"], batch_size=500)
+    return len(devices)

@@ -93,3 +93,14 @@ def test_the_api_filter_uses_the_same_search(ledger: dict[str, Any], engineer: A
     response = client.get("/api/v1/equipment/devices/", {"q": "海康 大厅"}, HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
     assert [d["name"] for d in response.json()["results"]] == ["门诊大厅东枪机"]
+
+
+def test_a_renamed_area_finds_its_devices_by_the_new_name(
+    ledger: dict[str, Any], engineer: Any, login: Any
+) -> None:
+    from watchroom.sites import services as sites_services
+
+    sites_services.update_area(ledger["cam"].area, actor=system_user(), name="急诊入口")
+    client = login(engineer)
+    assert _names(client, "急诊入口") == {"门诊大厅东枪机"}
+    assert _names(client, "门诊大厅") == {"门诊大厅东枪机"}  # still in the device's own name
