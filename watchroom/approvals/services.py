@@ -575,6 +575,26 @@ def withdraw(request: ApprovalRequest, *, actor: Any, reason: str) -> ApprovalRe
     return req
 
 
+@transaction.atomic
+def expire_early(request: ApprovalRequest, *, actor: Any, reason: str) -> ApprovalRequest | None:
+    """Close a pending request as expired before its time, because its subject can no longer be acted
+    on (a shift swap whose shift has begun). The module that owns the subject calls it, inside its own
+    transaction; approvers no longer see it. Returns None when the request was no longer pending."""
+    req = ApprovalRequest.objects.select_for_update().get(pk=request.pk)
+    if req.status != ApprovalRequest.Status.PENDING:
+        return None
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Give a reason."), code="reason_required")
+    req.status = ApprovalRequest.Status.EXPIRED
+    req.decided_at = timezone.now()
+    req.save(update_fields=["status", "decided_at"])
+    audit.record(actor, "approvals.request_expired", req, changes={"early": True}, note=reason)
+    _call_hook(req)
+    _tell_requester(req, None)
+    return req
+
+
 def expire_due(now: datetime | None = None) -> int:
     """Pending requests past ``expires_at`` become expired (a timed job, every minute). Approved
     requests past ``valid_until`` stay approved; ``is_valid_now()`` is false for them."""

@@ -1297,8 +1297,8 @@ def check_attendance(now: datetime | None = None) -> dict[str, int]:
 
 def expire_started_swaps(now: datetime, *, actor: Any) -> int:
     """A pending swap whose shift (or the shift taken in exchange) has begun can no longer be applied
-    (DUTY-9): it is closed as expired, the rota stays as published and both people are told. Its
-    approval request, if a leader still approves it, is refused by ``on_swap_decided``."""
+    (DUTY-9): it is closed as expired together with its approval request, the rota stays as published
+    and both people are told. Approving it anyway is refused by ``on_swap_decided``."""
     due = ShiftSwap.objects.pending().filter(
         Q(assignment__shift__starts_at__lte=now) | Q(counterpart_assignment__shift__starts_at__lte=now)
     )
@@ -1323,6 +1323,9 @@ def expire_started_swaps(now: datetime, *, actor: Any) -> int:
                 changes={"status": ["pending", ShiftSwap.Status.EXPIRED], "approval": swap.approval_id},
                 note="shift began before a decision",
             )
+            if swap.approval_id:
+                # approvers no longer see a request that can only be rejected
+                approvals.expire_early(swap.approval, actor=actor, reason="shift began before a decision")
             _notify(
                 [swap.requester, swap.counterpart],
                 title=_("Shift swap expired: %(shift)s began before a decision")

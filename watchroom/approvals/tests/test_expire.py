@@ -48,3 +48,21 @@ def test_an_approval_lapses_but_stays_approved(operator, leader):
 def test_the_periodic_job_is_registered():
     registry = pytest.importorskip("watchroom.jobs.registry")
     assert registry.get_periodic("approvals.expire_due").every == timedelta(minutes=1)
+
+
+def test_the_subjects_module_closes_a_request_early(operator):
+    """`expire_early`: the module owning the subject closes a request that can no longer be acted on
+    (a swap whose shift began); it needs a reason, is audited, and leaves a closed request alone."""
+    from watchroom.accounts.services import system_user
+    from watchroom.lib.errors import ValidationFailed
+
+    req = file_request(operator)
+    with pytest.raises(ValidationFailed):
+        services.expire_early(req, actor=system_user(), reason=" ")
+    req.refresh_from_db()
+    assert req.status == "pending"
+    closed = services.expire_early(req, actor=system_user(), reason="shift began before a decision")
+    assert closed is not None and closed.status == "expired"
+    event = AuditEvent.objects.filter(action="approvals.request_expired").latest("pk")
+    assert event.note == "shift began before a decision"
+    assert services.expire_early(req, actor=system_user(), reason="again") is None

@@ -1,6 +1,6 @@
 """A swap whose approval expires, or whose shift begins before a leader decides (DUTY-9): the rota
-stays as published, the swap is closed as expired and the people are told; nothing is left pending
-on a shift that has begun, and a late approval of it is refused."""
+stays as published, the swap and its approval request are closed as expired and the people are told;
+nothing is left pending on a shift that has begun, and a late approval of it is refused."""
 
 from __future__ import annotations
 
@@ -71,18 +71,17 @@ def test_a_swap_not_decided_before_its_shift_begins_expires_then(
     assert last_event("duty.swap_decided").changes["status"] == ["pending", "expired"]
     told = set(Notification.objects.filter(kind="duty.swap").values_list("recipient_id", flat=True))
     assert {swap.requester_id, sub.pk} <= told
+    # its approval request is closed with it: approvers no longer see it, and deciding is refused
+    assert swap.approval.status == ApprovalRequest.Status.EXPIRED
+    assert last_event("approvals.request_expired").changes == {"early": True}
     with time_machine.travel(at(10, 9), tick=False):
-        # approving the closed swap is refused (it would change nothing); rejecting it closes the request
         with pytest.raises(DomainError) as exc:
             approvals.decide(
                 swap.approval, actor=leader, decision="approved", reason="同意", password=PASSWORD
             )
-        assert exc.value.code == "swap_closed"
-        assert "已开始" in str(exc.value.message)
-        approvals.decide(swap.approval, actor=leader, decision="rejected", reason="已过期", password=PASSWORD)
+        assert exc.value.code == "not_pending"
     swap.refresh_from_db()
     assert swap.status == ShiftSwap.Status.EXPIRED
-    assert swap.approval.status == ApprovalRequest.Status.REJECTED
     # a later run finds nothing left to do
     with time_machine.travel(at(12, 10), tick=False):
         assert approvals.expire_due() == 0
