@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml package.json package-lock.json
 
 # Set-up only: virtual environment, dependencies, front-end packages, translations, migrations, demo hospital.
 install: $(STAMP)
+	bash scripts/system_deps.sh
 	$(BIN)/watchroom compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(BIN)/watchroom migrate --no-input -v 0
 	$(DEMO_ENV) $(BIN)/watchroom seeddemo
@@ -40,8 +41,10 @@ run: install
 	  trap 'kill $$worker $$camlab 2>/dev/null' EXIT INT TERM; \
 	  $(DEMO_ENV) $(BIN)/watchroom runserver 127.0.0.1:$(PORT)
 
-# Dependencies and compiled translations, nothing else (CI runs it once before two suites in parallel).
+# System packages (when missing), dependencies and compiled translations, nothing else (CI runs it
+# once before two suites in parallel).
 prepare: $(STAMP)
+	bash scripts/system_deps.sh
 	$(BIN)/watchroom compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 test: prepare
