@@ -1970,7 +1970,17 @@ def sync_recorder(link_id: int, *, now: datetime | None = None) -> SyncResult:
     )
     try:
         adapter = recorders.adapter_for(link)
-        oldest = {camera.pk: adapter.oldest_recording(camera.channel) for camera in cameras}
+        # one channel the recorder cannot answer for (removed, renumbered) does not stop the others:
+        # its camera keeps its last figure and the channel is named in the sync's note
+        oldest: dict[int, Any] = {}
+        channel_errors: list[str] = []
+        for camera in cameras:
+            try:
+                oldest[camera.pk] = adapter.oldest_recording(camera.channel)
+            except recorders.RecorderError as exc:
+                channel_errors.append(f"{camera.number}: {exc}")
+        if cameras and not oldest:
+            raise recorders.RecorderError("; ".join(channel_errors))
         wanted = _wanted_locks(cameras, adapter.locks(), now)
         adapter.set_locks(wanted)
     except recorders.RecorderError as exc:
@@ -1997,6 +2007,8 @@ def sync_recorder(link_id: int, *, now: datetime | None = None) -> SyncResult:
             if rule is None:
                 rule = CameraRetention(camera=camera, campus_id=camera.area.campus_id)
                 rules[camera.pk] = rule
+            if camera.pk not in oldest:
+                continue  # the recorder could not answer for this channel this time
             at = oldest[camera.pk]
             rule.oldest_recording_at = at
             rule.oldest_available = timezone.localtime(at).date() if at is not None else None
@@ -2023,14 +2035,17 @@ def sync_recorder(link_id: int, *, now: datetime | None = None) -> SyncResult:
                 "shortfall_notified_at",
             ],
         )
-        link.last_synced_at, link.last_sync_ok, link.last_error = now, True, ""
+        link.last_synced_at, link.last_sync_ok = now, True
+        link.last_error = "; ".join(channel_errors)[:500]
         link.save(update_fields=["last_synced_at", "last_sync_ok", "last_error"])
         audit.record(
             actor,
             "footage.recorder_synced",
             link,
+            note="; ".join(channel_errors)[:500],
             changes={
                 "cameras": len(cameras),
+                "channels_failed": len(channel_errors),
                 "locks": [lock.id for lock in wanted],
                 "newly_short": [c.number for c in short],
             },

@@ -200,3 +200,18 @@ def test_the_recorders_page_links_and_shows_the_key_once(
     )
     assert response.status_code == 200 and 'id="recorder-key"' not in response.content.decode()
     assert login(operator).get(reverse("footage:recorder_list")).status_code == 403
+
+
+def test_a_channel_the_recorder_does_not_know_does_not_stop_the_others(director: Any, fleet: Any) -> None:
+    """Channel 2 is gone from the recorder (404): channel 1 is still filled, channel 2 keeps its last
+    figure, the locks are still pushed and the sync names the channel."""
+    with SimulatedRecorder({1: _oldest(45)}, username="admin", password="nvr-secret") as nvr:
+        services.link_recorder(fleet["recorder"], actor=director, base_url=nvr.url)
+        [result] = services.sync_recorders()
+    assert result.ok and result.cameras == 2
+    one = CameraRetention.objects.get(camera=fleet["one"])
+    assert one.oldest_available == timezone.localdate() - timedelta(days=45)
+    two = CameraRetention.objects.filter(camera=fleet["two"]).first()
+    assert two is None or two.oldest_recording_at is None
+    event = AuditEvent.objects.filter(action="footage.recorder_synced").latest("pk")
+    assert event.changes["channels_failed"] == 1 and "A-0002" in event.note
