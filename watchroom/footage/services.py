@@ -1437,6 +1437,37 @@ def register_viewing(
 
 
 @transaction.atomic
+def _request_shortening(
+    rule: Any,
+    *,
+    actor: Any,
+    required_days: int,
+    reason: str,
+    label: str,
+    campus: Any,
+    changes: dict[str, Any],
+) -> Any:
+    """Shortening a retention (a group's, an area class's or a camera's rule — DATA-2, DATA-3): it needs
+    a reason, one change at a time, and an approval (`footage.retention_shorten`); once approved it
+    takes effect 24 hours after the director is warned (`_shortening_decided`, `apply_due_retention`)."""
+    if not reason:
+        raise ValidationFailed(_("Give a reason for shortening the retention."), code="reason_required")
+    if rule.pending_days is not None:
+        raise InvalidTransition(_("A change of this retention is already waiting."), code="already_pending")
+    approval = approvals.submit_request(
+        "footage.retention_shorten",
+        actor=actor,
+        title=_("Shorten retention of %(group)s to %(days)s days") % {"group": label, "days": required_days},
+        reason=reason,
+        subject=rule,
+        campus=campus,
+    )
+    rule.pending_days, rule.pending_reason, rule.pending_approval = required_days, reason, approval
+    rule.save(update_fields=["pending_days", "pending_reason", "pending_approval"])
+    audit.record(actor, "footage.retention_shortening_requested", rule, changes=changes, note=reason)
+    return rule
+
+
 def set_retention(group: CameraGroup, *, actor: Any, required_days: int, reason: str = "") -> RetentionRule:
     """Set a camera group's required retention (DATA-2: at least 30 days). Lengthening applies at
     once; shortening files an approval and, once approved, takes effect 24 hours after the director
@@ -1467,32 +1498,15 @@ def set_retention(group: CameraGroup, *, actor: Any, required_days: int, reason:
         rule.save(update_fields=["required_days", "updated_at"])
         audit.record(actor, "footage.retention_set", rule, changes={"required_days": [before, required_days]})
         return rule
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationFailed(_("Give a reason for shortening the retention."), code="reason_required")
-    if rule.pending_days is not None:
-        raise InvalidTransition(_("A change of this retention is already waiting."), code="already_pending")
-    approval = approvals.submit_request(
-        "footage.retention_shorten",
-        actor=actor,
-        title=_("Shorten retention of %(group)s to %(days)s days")
-        % {"group": group.name, "days": required_days},
-        reason=reason,
-        subject=rule,
-        campus=group.campus,
-    )
-    rule.pending_days = required_days
-    rule.pending_reason = reason
-    rule.pending_approval = approval
-    rule.save(update_fields=["pending_days", "pending_reason", "pending_approval"])
-    audit.record(
-        actor,
-        "footage.retention_shortening_requested",
+    return _request_shortening(
         rule,
+        actor=actor,
+        required_days=required_days,
+        reason=(reason or "").strip(),
+        label=group.name,
+        campus=group.campus,
         changes={"required_days": [rule.required_days, required_days]},
-        note=reason,
     )
-    return rule
 
 
 def _shortening_decided(approval: ApprovalRequest, model: Any = RetentionRule) -> None:
@@ -1646,29 +1660,14 @@ def set_area_retention(
                 note=reason,
             )
             return policy
-        if not reason:
-            raise ValidationFailed(_("Give a reason for shortening the retention."), code="reason_required")
-        if policy.pending_days is not None:
-            raise InvalidTransition(
-                _("A change of this retention is already waiting."), code="already_pending"
-            )
-        approval = approvals.submit_request(
-            "footage.retention_shorten",
-            actor=actor,
-            title=_("Shorten retention of %(group)s to %(days)s days")
-            % {"group": policy.label, "days": required_days},
-            reason=reason,
-            subject=policy,
-            campus=campus,
-        )
-        policy.pending_days, policy.pending_reason, policy.pending_approval = required_days, reason, approval
-        policy.save(update_fields=["pending_days", "pending_reason", "pending_approval"])
-        audit.record(
-            actor,
-            "footage.retention_shortening_requested",
+        _request_shortening(
             policy,
+            actor=actor,
+            required_days=required_days,
+            reason=reason,
+            label=policy.label,
+            campus=campus,
             changes={"area_type": area_type, "required_days": [policy.required_days, required_days]},
-            note=reason,
         )
     return policy
 
@@ -1768,29 +1767,14 @@ def set_camera_retention(
                 note=reason,
             )
             return rule
-        if not reason:
-            raise ValidationFailed(_("Give a reason for shortening the retention."), code="reason_required")
-        if rule.pending_days is not None:
-            raise InvalidTransition(
-                _("A change of this retention is already waiting."), code="already_pending"
-            )
-        approval = approvals.submit_request(
-            "footage.retention_shorten",
-            actor=actor,
-            title=_("Shorten retention of %(group)s to %(days)s days")
-            % {"group": rule.label, "days": required_days},
-            reason=reason,
-            subject=rule,
-            campus=campus,
-        )
-        rule.pending_days, rule.pending_reason, rule.pending_approval = required_days, reason, approval
-        rule.save(update_fields=["pending_days", "pending_reason", "pending_approval"])
-        audit.record(
-            actor,
-            "footage.retention_shortening_requested",
+        _request_shortening(
             rule,
+            actor=actor,
+            required_days=required_days,
+            reason=reason,
+            label=rule.label,
+            campus=campus,
             changes={"camera": camera.pk, "required_days": [current, required_days]},
-            note=reason,
         )
     return rule
 
