@@ -2,7 +2,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from watchroom.dashboard import views as dashboard_views
-from watchroom.incidents.api import AlarmViewSet
 
 admin.site.site_header = "Watchroom 系统配置"
 admin.site.has_permission = lambda request: (  # type: ignore[method-assign]
@@ -10,13 +9,6 @@ admin.site.has_permission = lambda request: (  # type: ignore[method-assign]
 )
 
 urlpatterns = [
-    # Alarm intake first: resolving it through the API router's long pattern list was about a quarter
-    # of a single POST's CPU (docs/benchmarks.md). Same view and name as the router's route.
-    path(
-        "api/v1/alarms/",
-        AlarmViewSet.as_view({"get": "list", "post": "create"}),
-        name="incidents-alarm-list",
-    ),
     path("healthz", dashboard_views.healthz, name="healthz"),
     path("", include("watchroom.dashboard.urls")),
     path("accounts/", include("watchroom.accounts.urls")),
