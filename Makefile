@@ -57,7 +57,8 @@ lint:
 	$(BIN)/ruff format --check watchroom bench
 
 types:
-	$(BIN)/mypy watchroom/lib watchroom/audit $(filter-out watchroom/audit/services.py,$(wildcard watchroom/*/services.py))
+	$(BIN)/mypy watchroom/lib watchroom/audit $(filter-out watchroom/audit/services.py,$(wildcard watchroom/*/services.py)) \
+		watchroom/incidents/intake.py watchroom/incidents/fastpath.py
 
 migrations-check:
 	WATCHROOM_DEBUG=true $(BIN)/watchroom makemigrations --check --dry-run

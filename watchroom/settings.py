@@ -120,7 +120,6 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
-    _db["CONN_MAX_AGE"] = 0
 elif _db["ENGINE"] not in {"django.db.backends.postgresql"}:
     raise ConfigurationError("WATCHROOM_DATABASE_URL must be sqlite:// or postgres://")
 _db.setdefault("TEST", {})
@@ -281,6 +280,8 @@ HEALTH_THUMBNAIL_DAYS = env_int("WATCHROOM_HEALTH_THUMBNAIL_DAYS", 14, minimum=1
 # Seconds each process keeps alarm-source, camera and system-actor lookups for alarm intake (0 = off);
 # a rotated or retired key stops working in other processes within this time (incidents/intake_cache.py).
 INCIDENTS_INTAKE_CACHE_SECONDS = env_float("WATCHROOM_INCIDENTS_INTAKE_CACHE_SECONDS", 5.0, minimum=0.0)
+# single alarm POSTs arriving together are stored in one transaction, each answered after its commit
+INCIDENTS_GROUP_COMMIT = env_bool("WATCHROOM_INCIDENTS_GROUP_COMMIT", True)
 
 # --- camera-health probes on Celery + Redis (health owns this block; watchroom/celery.py) ----------
 # Empty: probes run in this process. Set (redis://host:6379/0): sweeps and `watchroom runprobes` send

@@ -162,6 +162,9 @@ class Entry(NamedTuple):
     outcome: str = AuditEvent.Outcome.SUCCESS
     note: str = ""
     username: str = ""
+    # the request the event comes from, when it is not the current one: a group commit writes the
+    # events of several requests (the alarm intake's `GroupCommitter`); None = `context.current()`
+    request_context: context.RequestContext | None = None
 
 
 _MANY_ROWS = 500  # rows per multi-row INSERT (17 parameters each, well under SQLite's 32,766)
@@ -185,7 +188,7 @@ def record_many(entries: Sequence[Entry], *, savepoint: bool = False) -> list[Au
         prev = _lock_and_read_head(cursor)
         rows: list[dict[str, Any]] = []
         for entry in entries:
-            values = _values(ctx, at, *entry)
+            values = _values(entry.request_context or ctx, at, *entry[:7])
             values["prev_hash"] = prev
             values["hash"] = prev = content_hash(values)
             rows.append(values)

@@ -26,7 +26,7 @@ from watchroom.api.permissions import RolePermission
 from watchroom.lib.errors import ValidationFailed
 from watchroom.sites.models import Area, Camera, Campus, MonitoringRoom
 
-from . import services
+from . import intake, services
 from .models import (
     Alarm,
     AlarmMethod,
@@ -96,6 +96,12 @@ class IsAlarmSource(permissions.BasePermission):
                 _("Alarms are posted by alarm sources with their key."), code="alarm_source_required"
             )
         return False
+
+
+class IntakeBusy(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = intake.BUSY_MESSAGE
+    default_code = intake.BUSY_CODE
 
 
 class AlarmIntakeSerializer(serializers.Serializer):
@@ -201,8 +207,11 @@ class AlarmViewSet(
         fields = [dict(item) for item in form.validated_data]
         if batch:
             results = services.receive_alarms(request.auth, fields)
-        else:
-            results = [services.receive_alarm(request.auth, **fields[0])]
+        else:  # checked here, stored by the process's group commit (intake.py), answered after commit
+            try:
+                results = [intake.receive(services.prepare_alarm(request.auth, **fields[0]))]
+            except intake.IntakeTimeout:
+                raise IntakeBusy from None
         answers = [
             {"id": alarm.pk, "group_key": alarm.group_key, "room": alarm.room_id, "duplicate": not created}
             for alarm, created in results
