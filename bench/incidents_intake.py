@@ -13,7 +13,11 @@ connection POSTing to /api/v1/alarms/, singly and in lists of 100. Reports alarm
 time and the server's CPU-seconds per 1,000 alarms (gunicorn's processes; the database server's own
 CPU is not counted), median of `--runs` fresh databases.
 
-    python bench/incidents_intake.py --http [--alarms 4000] [--clients 8] [--workers 2] [--threads 4]
+    python bench/incidents_intake.py --http [--alarms 4000] [--clients 48] [--workers 2] [--threads 32]
+
+Single POSTs go through the WSGI fast path and the group commit (incidents/fastpath.py, intake.py):
+the more POSTs a process has in flight, the more each commit holds, so the figure depends on the
+clients and threads (docs/benchmarks.md gives it for several).
 """
 
 from __future__ import annotations
@@ -179,9 +183,9 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], action="append")
     parser.add_argument("--http", action="store_true")
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=48)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=32)
     ns = parser.parse_args()
     dbs = tuple(ns.db or ("sqlite", "postgresql"))
     if ns.http:

@@ -25,7 +25,9 @@ def _first_code(detail: Any) -> str:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     request = context.get("request")
-    user = getattr(request, "user", None)
+    # the user DRF already authenticated, if any: reading `request.user` here would authenticate now,
+    # and a failing authentication (or session CSRF check) would escape this handler
+    user = getattr(request, "_user", None)
     if isinstance(exc, DomainError):
         audit.record(
             user if user and user.is_authenticated else None,

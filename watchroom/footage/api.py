@@ -10,6 +10,7 @@ import mimetypes
 from typing import Any
 
 from django.core.files.storage import default_storage
+from django.db.models import Q
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from watchroom.api.permissions import RolePermission
 from watchroom.sites.models import AreaType, Camera, CameraGroup, Campus
 from watchroom.sites.querysets import visible_campus_ids
 
-from . import services
+from . import services, uploads
 from .models import (
     AreaRetention,
     CameraRetention,
@@ -230,10 +231,32 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixin):
             status=status.HTTP_201_CREATED,
         )
 
+    _sealing: uploads.SealingUploadHandler | None = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # The export upload seals its files into the vault while they arrive (one pass); the handler
+        # must be in place before anything parses the body — session authentication's CSRF check
+        # in ``super().initial()`` does for a browser session.
+        if self.action == "upload":
+            # (an upload announced as too large is not read at all: the handler refuses it and the
+            # action answers 413)
+            self._sealing = uploads.install(request._request)
+        super().initial(request, *args, **kwargs)
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        if self._sealing is not None:
+            self._sealing.discard()  # whatever the service did not record leaves the vault
+        return super().finalize_response(request, response, *args, **kwargs)
+
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, JSONParser])
     def upload(self, request: Request, pk: Any = None) -> Response:
+        """Multipart ``files`` (one or more exported files), hashed and encrypted while received;
+        an upload over the limit is refused before its body is read (413 ``export_too_large``)."""
         req = self.get_object()
-        created = services.upload_evidence(req.pk, actor=request.user, files=request.FILES.getlist("files"))
+        files = request.FILES.getlist("files")
+        if self._sealing is not None and self._sealing.error is not None:
+            raise self._sealing.error
+        created = services.upload_evidence(req.pk, actor=request.user, files=files)
         return Response(EvidenceSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
@@ -571,12 +594,30 @@ class AreaRetentionViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixi
 
     @action(detail=False, methods=["get"])
     def effective(self, request: Request) -> Response:
+        """Each camera's effective retention, paged. Filters as on the register page: ``campus``,
+        ``q`` (camera number or name), ``compliance`` (``ok``, ``short``, ``unknown``); ``totals``
+        counts every camera matching ``campus`` and ``q`` on all pages."""
         table = services.RetentionTable(visible_campus_ids(request.user))
         cameras = Camera.objects.visible_to(request.user).select_related("area").order_by("id")
-        page = self.paginate_queryset(cameras)
+        campus, q = (
+            str(request.query_params.get("campus", "")),
+            str(request.query_params.get("q", "")).strip(),
+        )
+        compliance = str(request.query_params.get("compliance", ""))
+        if campus.isdigit():
+            cameras = cameras.filter(area__campus_id=int(campus))
+        if q:
+            cameras = cameras.filter(Q(number__icontains=q) | Q(name__icontains=q))
+        judged = [(camera, table.effective(camera)) for camera in cameras]
+        totals = {"ok": 0, "short": 0, "unknown": 0}
+        for _camera, e in judged:
+            totals["ok" if e.compliant else "unknown" if e.compliant is None else "short"] += 1
+        wanted = {"ok": True, "short": False, "unknown": None}
+        if compliance in wanted:
+            judged = [(c, e) for c, e in judged if e.compliant is wanted[compliance]]
+        page = self.paginate_queryset(judged)
         rows = []
-        for camera in page if page is not None else cameras:
-            e = table.effective(camera)
+        for camera, e in page if page is not None else judged:
             rows.append(
                 {
                     "camera": camera.pk,
@@ -588,7 +629,11 @@ class AreaRetentionViewSet(viewsets.ReadOnlyModelViewSet, mixins.CreateModelMixi
                     "compliant": e.compliant,
                 }
             )
-        return self.get_paginated_response(rows) if page is not None else Response(rows)
+        if page is None:
+            return Response(rows)
+        response = self.get_paginated_response(rows)
+        response.data["totals"] = totals
+        return response
 
 
 class CameraRetentionSerializer(serializers.ModelSerializer):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from watchroom.sites.models import AreaType, Camera, CameraGroup, Campus, Recorder
 
-from .models import Category, FootageRequest, Purpose, RequestDocument, Viewing
+from .models import Category, FootageRequest, Purpose, RecorderLink, RequestDocument, Viewing
 
 _T = {"class": "form-control form-control-sm"}
 _S = {"class": "form-select form-select-sm"}
@@ -329,6 +329,13 @@ class CameraRetentionForm(forms.Form):
 class RecorderLinkForm(forms.Form):
     recorder = forms.ModelChoiceField(
         label=_("Recorder"), queryset=Recorder.objects.none(), widget=forms.Select(attrs=_S)
+    )
+    protocol = forms.ChoiceField(
+        label=_("Protocol"),
+        choices=RecorderLink.Protocol.choices,
+        initial=RecorderLink.Protocol.HTTP,
+        required=False,  # Watchroom's own API when not given
+        widget=forms.Select(attrs=_S),
     )
     base_url = forms.CharField(
         label=_("Recorder API address"),

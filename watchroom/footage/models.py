@@ -673,12 +673,17 @@ class RecorderLink(models.Model):
     recorder presents when it asks whether it may overwrite a recording (``Authorization: Recorder
     <key>``). The key itself is shown once, when linked or rotated."""
 
+    class Protocol(models.TextChoices):
+        HTTP = "http", _("Watchroom recorder API (JSON over HTTP)")
+        ISAPI = "isapi", _("Hikvision ISAPI")
+
     recorder = models.OneToOneField(
         "sites.Recorder", on_delete=models.PROTECT, related_name="footage_link", verbose_name=_("recorder")
     )
     campus = models.ForeignKey(
         "sites.Campus", on_delete=models.PROTECT, related_name="+", verbose_name=_("campus")
     )
+    protocol = models.CharField(_("protocol"), max_length=20, choices=Protocol.choices, default=Protocol.HTTP)
     base_url = models.CharField(_("recorder API address"), max_length=300)
     key_prefix = models.CharField(_("key prefix"), max_length=12, editable=False)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
@@ -512,7 +513,10 @@ def upload_evidence(request_id: int, *, actor: Any, files: Sequence[Any]) -> lis
 
     Each file is hashed (SHA-256) and encrypted (AES-256-GCM) while it streams into the vault, in
     constant memory, before any transaction; then the records, custody entries and a hold on the
-    request's cameras and periods are written in one transaction (INC-5)."""
+    request's cameras and periods are written in one transaction (INC-5). A file the export upload
+    views already sealed while receiving it (``uploads.SealedUpload``) is recorded as it is, with
+    no second pass; a file is at most ``max_export_bytes()`` (``export_too_large``). If anything
+    fails, every vault file of the call is removed."""
     _require(actor, "footage.operate")
     req = FootageRequest.objects.get(pk=request_id)
     _check_may_export(req)
@@ -521,8 +525,18 @@ def upload_evidence(request_id: int, *, actor: Any, files: Sequence[Any]) -> lis
     sealed: list[tuple[str, vault.Sealed]] = []
     try:
         for upload in files:
-            upload.seek(0)
             name = (getattr(upload, "name", "") or "export").rsplit("/", 1)[-1][:255]
+            already = getattr(upload, "sealed", None)
+            if isinstance(already, vault.Sealed):
+                # sealed while it was received (uploads.SealingUploadHandler): no second pass
+                if already.key_id != vault.key_id():  # pragma: no cover - the key changed mid-request
+                    raise ValidationFailed(
+                        _("The vault key changed; upload the files again."), code="vault_key"
+                    )
+                sealed.append((name, upload.claim()))
+                continue
+            check_export_size(getattr(upload, "size", None) or 0)
+            upload.seek(0)
             sealed.append((name, vault.seal_stream(upload)))
         with transaction.atomic():
             req = FootageRequest.objects.select_for_update().get(pk=request_id)
@@ -567,6 +581,30 @@ def upload_evidence(request_id: int, *, actor: Any, files: Sequence[Any]) -> lis
             vault.destroy(item.path)
         raise
     return created
+
+
+# The largest export file (or upload request) accepted; the recorder's own export tools split long
+# clips into files of 1–4 GB, so 16 GiB leaves room and still stops a runaway upload.
+MAX_EXPORT_BYTES = 16 * 1024**3
+
+
+def max_export_bytes() -> int:
+    return int(getattr(settings, "FOOTAGE_MAX_EXPORT_BYTES", MAX_EXPORT_BYTES))
+
+
+class ExportTooLarge(ValidationFailed):
+    code = "export_too_large"
+    status = 413
+
+
+def check_export_size(size: int, limit: int | None = None) -> None:
+    """Refuse an export upload over the limit (``export_too_large``); the upload handler asks this
+    before reading the body (its announced length) and again as the bytes arrive."""
+    limit = max_export_bytes() if limit is None else limit
+    if size > limit:
+        raise ExportTooLarge(
+            _("The upload is too large: at most %(limit)s MB at a time.") % {"limit": limit // (1024 * 1024)}
+        )
 
 
 def _check_may_export(req: FootageRequest) -> None:
@@ -1826,14 +1864,18 @@ def _new_recorder_key() -> str:
     return "wrr_" + secrets.token_urlsafe(32)
 
 
-def link_recorder(recorder: Any, *, actor: Any, base_url: str) -> tuple[RecorderLink, str]:
-    """Link a recorder's HTTP API to Watchroom (or change its address) and issue a new key for the
-    recorder's may-discard questions. Returns the link and the key, shown once (only its SHA-256 is
-    kept)."""
+def link_recorder(
+    recorder: Any, *, actor: Any, base_url: str, protocol: str = RecorderLink.Protocol.HTTP
+) -> tuple[RecorderLink, str]:
+    """Link a recorder's API to Watchroom (or change its address or protocol: Watchroom's JSON API
+    or Hikvision ISAPI) and issue a new key for the recorder's may-discard questions. Returns the
+    link and the key, shown once (only its SHA-256 is kept)."""
     from urllib.parse import urlsplit
 
     _require(actor, "footage.retention")
     _check_campus(actor, recorder.campus)
+    if protocol not in RecorderLink.Protocol.values:
+        raise ValidationFailed(_("Choose the recorder's protocol."), code="bad_protocol")
     base_url = (base_url or "").strip()
     parts = urlsplit(base_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -1844,9 +1886,10 @@ def link_recorder(recorder: Any, *, actor: Any, base_url: str) -> tuple[Recorder
     with transaction.atomic():
         link = RecorderLink.objects.select_for_update().filter(recorder=recorder).first()
         before = link.base_url if link is not None else None
+        protocol_before = link.protocol if link is not None else None
         if link is None:
             link = RecorderLink(recorder=recorder, campus=recorder.campus, linked_by=actor)
-        link.base_url = base_url
+        link.base_url, link.protocol = base_url, protocol
         link.key_prefix, link.key_hash = key[:10], RecorderLink.hash_key(key)
         link.is_active, link.linked_by, link.linked_at = True, actor, timezone.now()
         link.save()
@@ -1854,7 +1897,12 @@ def link_recorder(recorder: Any, *, actor: Any, base_url: str) -> tuple[Recorder
             actor,
             "footage.recorder_linked",
             link,
-            changes={"recorder": recorder.pk, "base_url": [before, base_url], "key_prefix": link.key_prefix},
+            changes={
+                "recorder": recorder.pk,
+                "base_url": [before, base_url],
+                "protocol": [protocol_before, protocol],
+                "key_prefix": link.key_prefix,
+            },
         )
     return link, key
 
@@ -1958,6 +2006,7 @@ def sync_recorder(link_id: int, *, now: datetime | None = None) -> SyncResult:
         # its camera keeps its last figure and the channel is named in the sync's note
         oldest: dict[int, Any] = {}
         channel_errors: list[str] = []
+        lock_note = ""
         for camera in cameras:
             try:
                 oldest[camera.pk] = adapter.oldest_recording(camera.channel)
@@ -1965,8 +2014,14 @@ def sync_recorder(link_id: int, *, now: datetime | None = None) -> SyncResult:
                 channel_errors.append(f"{camera.number}: {exc}")
         if cameras and not oldest:
             raise recorders.RecorderError("; ".join(channel_errors))
-        wanted = _wanted_locks(cameras, adapter.locks(), now)
-        adapter.set_locks(wanted)
+        try:
+            wanted = _wanted_locks(cameras, adapter.locks(), now)
+            adapter.set_locks(wanted)
+        except recorders.NotSupported as exc:
+            # the protocol cannot lock (ISAPI here): a note, not a failure; the holds still stand
+            # and the recorder's may-discard question still answers no
+            wanted = []
+            lock_note = str(exc)
     except recorders.RecorderError as exc:
         error = str(exc)[:500]
         with transaction.atomic():
@@ -2019,14 +2074,15 @@ def sync_recorder(link_id: int, *, now: datetime | None = None) -> SyncResult:
                 "shortfall_notified_at",
             ],
         )
+        notes = "; ".join([*channel_errors, *([lock_note] if lock_note else [])])[:500]
         link.last_synced_at, link.last_sync_ok = now, True
-        link.last_error = "; ".join(channel_errors)[:500]
+        link.last_error = notes
         link.save(update_fields=["last_synced_at", "last_sync_ok", "last_error"])
         audit.record(
             actor,
             "footage.recorder_synced",
             link,
-            note="; ".join(channel_errors)[:500],
+            note=notes,
             changes={
                 "cameras": len(cameras),
                 "channels_failed": len(channel_errors),

@@ -8,7 +8,7 @@ from typing import Any
 
 from watchroom.jobs.registry import periodic
 
-from . import services
+from . import services, vault
 
 
 @periodic("footage.expire_requests", every=timedelta(minutes=5))
@@ -24,7 +24,9 @@ def apply_retention(payload: dict[str, Any]) -> None:
 @periodic("footage.reverify_vault", every=timedelta(minutes=15), lock_seconds=1800)
 def reverify_vault(payload: dict[str, Any]) -> None:
     """Re-read the vault files not verified for a day, in batches under a 5-minute budget per run;
-    the next run resumes with the files left (DATA-3, DATA-13)."""
+    the next run resumes with the files left (DATA-3, DATA-13). Also removes the unfinished
+    ``.sealing-*`` files (older than a day) of uploads whose worker was killed mid-file."""
+    vault.sweep_unfinished()
     services.reverify_vault()
 
 

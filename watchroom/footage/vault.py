@@ -1,7 +1,9 @@
 """The evidence vault: archive copies of released footage, encrypted at rest (DATA-8, DATA-11).
 
 A file is read once, in 1 MiB chunks, in constant memory: each chunk is fed to SHA-256 and sealed
-with AES-256-GCM. Format (version 1)::
+with AES-256-GCM — either from a stream (``seal_stream``) or as it arrives (``Sealer``, fed by the
+export upload handler in ``uploads.py`` while Django parses the request, so an upload is never
+written to a temporary file and read again). Format (version 1)::
 
     header  = b"WRV1" | file nonce (8 bytes) | chunk size (4 bytes, big-endian)
     chunk i = AESGCM(key).encrypt(nonce = file nonce | i (4 bytes), plain, aad = header | i (8) | final (1))
@@ -19,10 +21,13 @@ kept with each file so a rotated key is noticed rather than silently failing.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import os
+import queue
 import struct
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -84,56 +89,183 @@ class Sealed:
     key_id: str
 
 
-def _read_full(stream: IO[bytes], size: int) -> bytes:
-    """Read exactly ``size`` bytes unless the stream ends (uploads may return short reads)."""
-    parts = []
-    remaining = size
-    while remaining > 0:
-        part = stream.read(remaining)
-        if not part:
-            break
-        parts.append(part)
-        remaining -= len(part)
-    return b"".join(parts) if len(parts) != 1 else parts[0]
+class _Writer(threading.Thread):
+    """Writes the sealed chunks to disk on its own thread, so the disk (``write`` and the
+    ``fdatasync`` every ``SYNC_EVERY`` bytes, which both release the GIL) works while the request
+    thread receives, hashes and encrypts the next chunks. The queue is bounded: at most
+    ``QUEUE_CHUNKS`` sealed chunks wait in memory. After an error it keeps draining the queue (so
+    the producer never blocks) and reports the error to the next ``put``/``close``."""
+
+    QUEUE_CHUNKS = 4
+    SYNC_EVERY = 64 * 1024 * 1024
+
+    def __init__(self, out: IO[bytes]) -> None:
+        super().__init__(name="vault-writer", daemon=True)
+        self.out = out
+        self.queue: queue.Queue[bytes | None] = queue.Queue(maxsize=self.QUEUE_CHUNKS)
+        self.error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        unsynced = 0
+        while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                continue
+            try:
+                self.out.write(item)
+                unsynced += len(item)
+                if unsynced >= self.SYNC_EVERY:
+                    self.out.flush()
+                    os.fdatasync(self.out.fileno())  # write back as we go: the final fsync is short
+                    unsynced = 0
+            except BaseException as exc:  # noqa: BLE001 - handed to the producer
+                self.error = exc
+
+    def put(self, data: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put(data)
+
+    def close(self) -> None:
+        """Wait until everything queued is written; raise the writer's error, if any."""
+        if self.is_alive():
+            self.queue.put(None)
+            self.join()
+        if self.error is not None:
+            raise self.error
+
+
+class Sealer:
+    """Seal a file incrementally, as its bytes arrive (the upload handler feeds it while Django
+    parses the request, so the file is read once): ``feed(data)`` any number of times, then
+    ``finish()`` → ``Sealed``; ``abort()`` (or ``close()`` before ``finish()``) removes the partial
+    file. The result is byte for byte the format ``seal_stream`` writes.
+
+    The ciphertext goes to a temporary ``.sealing-*`` file in the target's directory of the vault
+    (same file system, so ``finish()`` is an atomic rename), written by a ``_Writer`` thread. At
+    most one plaintext chunk is held (a full chunk is encrypted only when more data arrives, because
+    the last chunk carries the authenticated final flag) and at most ``_Writer.QUEUE_CHUNKS``
+    sealed chunks wait for the disk."""
+
+    def __init__(self, *, chunk_size: int = CHUNK) -> None:
+        self._key = _key()
+        self._aes = AESGCM(self._key)
+        self._file_nonce = os.urandom(8)
+        self._header = MAGIC + self._file_nonce + struct.pack(">I", chunk_size)
+        self._chunk_size = chunk_size
+        self._buffer = bytearray(chunk_size)
+        self._fill = 0
+        self._index = 0
+        self._digest = hashlib.sha256()
+        self.size = 0
+        now = timezone.now()
+        self._relative = Path(f"{now:%Y}") / f"{now:%m}" / f"{uuid.uuid4().hex}.wrv"
+        target = vault_root() / self._relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        self._target = target
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".sealing-")
+        self._tmp: str | None = tmp
+        self._out: IO[bytes] | None = os.fdopen(fd, "wb")
+        self._out.write(self._header)
+        self._writer = _Writer(self._out)
+        self.result: Sealed | None = None
+
+    def _seal_buffer(self, final: bool) -> None:
+        assert self._out is not None
+        plain = memoryview(self._buffer)[: self._fill]
+        aad = _aad(self._header, self._index, final)
+        self._writer.put(self._aes.encrypt(_nonce(self._file_nonce, self._index), plain, aad))
+        self._index += 1
+        self._fill = 0
+
+    def feed(self, data: bytes | bytearray | memoryview) -> None:
+        """Hash and (chunk by chunk) encrypt the next bytes of the file."""
+        if self._out is None:
+            raise VaultError("the sealer is closed")
+        view = memoryview(data)
+        self._digest.update(view)
+        self.size += len(view)
+        chunk_size = self._chunk_size
+        while view:
+            if self._fill == chunk_size:
+                self._seal_buffer(final=False)  # more bytes follow: this chunk is not the last
+            take = min(len(view), chunk_size - self._fill)
+            self._buffer[self._fill : self._fill + take] = view[:take]
+            self._fill += take
+            view = view[take:]
+
+    def finish(self) -> Sealed:
+        """Seal the last chunk, flush to disk and move the file into place in the vault."""
+        if self.result is not None:
+            return self.result
+        if self._out is None or self._tmp is None:
+            raise VaultError("the sealer is closed")
+        try:
+            self._seal_buffer(final=True)
+            self._writer.close()
+            self._out.flush()
+            os.fsync(self._out.fileno())
+            self._out.close()
+            self._out = None
+            os.chmod(self._tmp, 0o400)
+            os.replace(self._tmp, self._target)
+            self._tmp = None
+        except BaseException:
+            self.abort()
+            raise
+        self.result = Sealed(
+            str(self._relative),
+            self._digest.hexdigest(),
+            self.size,
+            hashlib.sha256(self._key).hexdigest()[:16],
+        )
+        return self.result
+
+    def abort(self) -> None:
+        """Drop an unfinished file (an aborted or refused upload leaves nothing in the vault)."""
+        with contextlib.suppress(BaseException):
+            self._writer.close()
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+        if self._tmp is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self._tmp)
+            self._tmp = None
+
+    def close(self) -> None:
+        """Django's multipart parser closes its handlers' files on errors: unfinished means aborted."""
+        if self.result is None:
+            self.abort()
 
 
 def seal_stream(stream: IO[bytes], *, chunk_size: int = CHUNK) -> Sealed:
     """Hash and encrypt ``stream`` into a new vault file. Returns its relative path, SHA-256 and size."""
-    key = _key()
-    aes = AESGCM(key)
-    file_nonce = os.urandom(8)
-    header = MAGIC + file_nonce + struct.pack(">I", chunk_size)
-    digest = hashlib.sha256()
-    size = 0
-    now = timezone.now()
-    relative = Path(f"{now:%Y}") / f"{now:%m}" / f"{uuid.uuid4().hex}.wrv"
-    target = vault_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".sealing-")
+    sealer = Sealer(chunk_size=chunk_size)
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(header)
-            index = 0
-            chunk = _read_full(stream, chunk_size)
-            while True:
-                following = _read_full(stream, chunk_size) if len(chunk) == chunk_size else b""
-                final = not following
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(aes.encrypt(_nonce(file_nonce, index), chunk, _aad(header, index, final)))
-                if final:
-                    break
-                index += 1
-                chunk = following
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, 0o400)
-        os.replace(tmp, target)
+        while data := stream.read(chunk_size):
+            sealer.feed(data)
+        return sealer.finish()
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        sealer.abort()
         raise
-    return Sealed(str(relative), digest.hexdigest(), size, hashlib.sha256(key).hexdigest()[:16])
+
+
+def sweep_unfinished(older_than_seconds: float = 24 * 3600) -> int:
+    """Remove ``.sealing-*`` files left by a process that died while sealing (a killed worker
+    cannot clean up after itself). Returns how many were removed."""
+    import time
+
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for path in vault_root().glob("*/*/.sealing-*"):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def _path(relative: str) -> Path:

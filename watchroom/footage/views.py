@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -23,15 +24,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from watchroom.approvals.models import Signature
 from watchroom.audit import services as audit
 from watchroom.lib.errors import DomainError
-from watchroom.sites.models import Camera
+from watchroom.sites.models import Camera, Campus
 from watchroom.sites.querysets import visible_campus_ids
 
-from . import home_cards, receipt, services
+from . import home_cards, services, uploads
 from .forms import (
     AcknowledgeForm,
     AreaRetentionForm,
@@ -225,12 +227,32 @@ def _run(request: HttpRequest, fn: Callable[[], Any], success: str) -> None:
         messages.success(request, success)
 
 
+@csrf_exempt  # only so the upload handler can be set before CSRF reads POST; checked just below
 @require_POST
 @login_required
 @permission_required("footage.operate", raise_exception=True)
 def evidence_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The exported files are hashed and encrypted into the vault while they arrive (one pass,
+    ``uploads.SealingUploadHandler``); whatever the service does not record is removed."""
+    try:  # announced too large: refused before the body (and the CSRF token in it) is read
+        services.check_export_size(int(request.META.get("CONTENT_LENGTH") or 0))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("footage:request_detail", pk=pk)
+    handler = uploads.install(request)
+    try:
+        return _evidence_upload(request, pk, handler)
+    finally:
+        handler.discard()
+
+
+@csrf_protect
+def _evidence_upload(request: HttpRequest, pk: int, handler: uploads.SealingUploadHandler) -> HttpResponse:
     req = get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=pk)
     form = UploadForm(request.POST, request.FILES)
+    if handler.error is not None:
+        messages.error(request, handler.error.message)
+        return redirect(req)
     if not form.is_valid():
         messages.error(request, _("Choose the exported files."))
         return redirect(req)
@@ -309,6 +331,8 @@ def release_scan(request: HttpRequest, pk: int) -> HttpResponse:
 def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(FootageRequest.objects.visible_to(request.user), pk=pk)
     release = get_object_or_404(Release, request=req)
+    from . import receipt  # reportlab is loaded when a receipt is printed, not by every worker
+
     pdf = receipt.build_pdf(release)
     audit.record_read(request.user, "footage.receipt_printed", req, note=release.content_sha256)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -666,12 +690,17 @@ def viewing_print(request: HttpRequest) -> HttpResponse:
 # --- retention register ---------------------------------------------------------------------------
 
 
-CAMERA_ROWS = 500
+CAMERA_ROWS = 100  # cameras per page of the register
+COMPLIANCE = {"ok": True, "short": False, "unknown": None}
 
 
 @login_required
 @permission_required("footage.view", raise_exception=True)
 def retention_list(request: HttpRequest) -> HttpResponse:
+    """The retention register (DATA-2, DATA-3): rules per area class, group and camera, then every
+    camera's effective retention, 100 per page. The filters (campus, camera number or name,
+    compliance) narrow the camera list; the compliance totals count every camera matching the
+    campus and text filters — all pages, not the page shown."""
     rules = RetentionRule.objects.visible_to(request.user).select_related("group", "campus")
     areas = AreaRetention.objects.visible_to(request.user).select_related("campus", "pending_approval")
     own = (
@@ -679,13 +708,24 @@ def retention_list(request: HttpRequest) -> HttpResponse:
         .filter(Q(required_days__isnull=False) | Q(pending_days__isnull=False))
         .select_related("camera", "campus")
     )
-    table = services.RetentionTable(visible_campus_ids(request.user))
-    cameras = list(
-        Camera.objects.visible_to(request.user)
-        .select_related("area", "area__campus", "group", "group__room")
-        .order_by("area__campus", "number")
+    campus_ids = visible_campus_ids(request.user)
+    table = services.RetentionTable(campus_ids)
+    cameras = Camera.objects.visible_to(request.user).select_related(
+        "area", "area__campus", "group", "group__room"
     )
-    judged = [(c, table.effective(c)) for c in cameras]
+    campus = request.GET.get("campus", "")
+    q = request.GET.get("q", "").strip()
+    compliance = request.GET.get("compliance", "")
+    if campus.isdigit():
+        cameras = cameras.filter(area__campus_id=int(campus))
+    if q:
+        cameras = cameras.filter(Q(number__icontains=q) | Q(name__icontains=q))
+    judged = [(c, table.effective(c)) for c in cameras.order_by("area__campus", "number", "pk")]
+    summary = _compliance_summary(judged)
+    if compliance in COMPLIANCE:
+        judged = [(c, e) for c, e in judged if e.compliant is COMPLIANCE[compliance]]
+    page = Paginator(judged, CAMERA_ROWS).get_page(request.GET.get("page"))
+    query = urlencode({k: v for k, v in (("campus", campus), ("q", q), ("compliance", compliance)) if v})
     return render(
         request,
         "footage/retention_list.html",
@@ -693,9 +733,14 @@ def retention_list(request: HttpRequest) -> HttpResponse:
             "rules": rules,
             "areas": areas,
             "own": own,
-            "cameras": judged[:CAMERA_ROWS],
-            "limit": CAMERA_ROWS,
-            "summary": _compliance_summary(judged),
+            "page": page,
+            "cameras": page.object_list,
+            "summary": summary,
+            "campuses": Campus.objects.visible_to(request.user).order_by("code"),
+            "campus": campus,
+            "q": q,
+            "compliance": compliance,
+            "query": query,
         },
     )
 
@@ -763,7 +808,10 @@ def recorder_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _link, new_key = services.link_recorder(
-                form.cleaned_data["recorder"], actor=request.user, base_url=form.cleaned_data["base_url"]
+                form.cleaned_data["recorder"],
+                actor=request.user,
+                base_url=form.cleaned_data["base_url"],
+                protocol=form.cleaned_data["protocol"] or RecorderLink.Protocol.HTTP,
             )
         except DomainError as exc:
             form.add_error(None, exc.message)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from watchroom.lib.errors import DomainError
 from watchroom.sites.models import MonitoringRoom
 
-from . import forms, pdf, services, stats, stream
+from . import forms, services, stats, stream
 from .models import (
     Alarm,
     AlarmSource,
@@ -398,6 +398,8 @@ def incident_hold(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def incident_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
+    from . import pdf  # reportlab is loaded when a report is printed, not by every worker
+
     response = HttpResponse(pdf.incident_report(incident), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{incident.number}.pdf"'
     return response
