@@ -22,11 +22,13 @@ import secrets
 import threading
 import xml.etree.ElementTree as ET  # noqa: S405 - parses what the tests send it, on loopback
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.request import parse_http_list, parse_keqv_list
 
 from django.utils.dateparse import parse_datetime
+
+from .recorder_sim import LoopbackServer
 
 NS = "http://www.isapi.org/ver20/XMLSchema"
 REALM = "DS-7616NI-K2 simulated"
@@ -41,7 +43,7 @@ def _utc(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class SimulatedIsapiRecorder:
+class SimulatedIsapiRecorder(LoopbackServer):
     def __init__(
         self,
         channels: dict[int, datetime | None],
@@ -58,22 +60,7 @@ class SimulatedIsapiRecorder:
         self.searches: list[dict[str, str]] = []  # the search descriptions received
         self._nonces: set[str] = set()
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def __enter__(self) -> SimulatedIsapiRecorder:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        self.serve(self._handler())
 
     def _new_nonce(self) -> str:
         nonce = secrets.token_hex(16)

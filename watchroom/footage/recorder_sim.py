@@ -24,7 +24,33 @@ from urllib.parse import parse_qs, urlsplit
 from django.utils.dateparse import parse_datetime
 
 
-class SimulatedRecorder:
+class LoopbackServer:
+    """An HTTP server of a simulated device on 127.0.0.1 (a free port), run in a thread while the
+    ``with`` block lasts; shared by the simulated recorders of this module and ``isapi_sim``."""
+
+    server: ThreadingHTTPServer
+    thread: threading.Thread
+
+    def serve(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> Any:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+class SimulatedRecorder(LoopbackServer):
     def __init__(
         self,
         channels: dict[int, datetime | None],
@@ -40,22 +66,7 @@ class SimulatedRecorder:
         self.requests: list[tuple[str, str]] = []
         self.fail = False  # answer 500 to everything (a broken recorder)
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> SimulatedRecorder:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
+        self.serve(self._handler())
 
     def overwrite(self, channel: int, until: datetime) -> datetime | None:
         """Discard the channel's footage older than ``until``, as a full disk would, except locked
