@@ -9,6 +9,11 @@ is reachable at WATCHROOM_BENCH_PG_URL. The rooms, templates, rotas, shifts and 
 bulk-created (benchmark fixture, not the service path).
 
     python bench/duty_bench.py [--entries 1000000] [--requests 100] [--db sqlite]
+                               [--keep DIR]
+
+``--keep DIR`` seeds into DIR (SQLite: DIR/sqlite; PostgreSQL: database ``wr_duty_keep``) once and
+measures the same data again on the next run with the same DIR (after ``migrate``), for iterating
+on the code without reseeding a million rows.
 """
 
 from __future__ import annotations
@@ -160,23 +165,66 @@ def _fixture(entries: int) -> dict[str, Any]:
     }
 
 
+def _existing_fixture() -> dict[str, Any] | None:
+    """The fixture of an earlier run kept in this database (--keep), or None."""
+    from django.utils import timezone
+
+    from watchroom.accounts.models import User
+    from watchroom.duty.models import Shift
+    from watchroom.sites.models import MonitoringRoom
+
+    director = User.objects.filter(username="bench_director").first()
+    if director is None:
+        return None
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # statistics for indexes or statistics added since
+        cursor.execute("ANALYZE")
+    rooms = list(MonitoringRoom.objects.filter(code__in=["RA", "RB"]).order_by("code"))
+    first = Shift.objects.filter(room=rooms[0]).order_by("starts_at").first()
+    return {
+        "rooms": rooms,
+        "director": director,
+        "first": first.date if first else None,
+        "today": timezone.localdate(),
+        "shift": Shift.objects.filter(room=rooms[0]).order_by("-starts_at")[5],
+        "tz": timezone.get_current_timezone(),
+    }
+
+
 def child_list(args: list[str]) -> None:
     entries, requests = int(args[0]), int(args[1])
     c.django_setup()
+    import datetime as dt
+
     from django.db import connection
     from django.test import Client
 
     started = time.perf_counter()
-    fx = _fixture(entries)
+    fx = _existing_fixture() or _fixture(entries)
     load_s = time.perf_counter() - started
     from watchroom.duty.models import LogEntry
 
     client = Client()
     client.force_login(fx["director"], backend="watchroom.accounts.backends.RoleBackend")
     room = fx["rooms"][0].pk
-    visible = LogEntry.objects.filter(room_id=room).count()
-    deep = max(1, visible // 50 * 9 // 10)
+    visible = LogEntry.objects.filter(room_id=room)
     month_ago = fx["today"].replace(day=1)
+    # keyset cursors (watchroom/duty/paging.py): the entry 90 % of the way back in the room's log
+    # (found once here with an OFFSET; an operator gets there by the "to" date or "older" links),
+    # and the second page of a common word
+    from watchroom.duty import paging
+    from watchroom.duty.filters import filter_entries
+
+    deep_row = visible.order_by(*paging.ORDER)[visible.count() * 9 // 10]
+    deep = paging.Cursor.of(deep_row)
+    common = "徘徊"
+    second = paging.log_page(filter_entries(LogEntry.objects.filter(room_id=room), {"q": common})).older
+    import base64
+    from urllib.parse import urlencode
+
+    # DRF's cursor: base64 of "p=<position>" (the occurred_at of the page's last row)
+    api_deep = base64.b64encode(urlencode({"p": str(deep_row.occurred_at)}).encode()).decode()
     scenarios = [
         ("log: first page", "/duty/log/"),
         ("log: room + category", f"/duty/log/?room={room}&category=suspicious"),
@@ -184,10 +232,19 @@ def child_list(args: list[str]) -> None:
             "log: room + category + date range (one month)",
             f"/duty/log/?room={room}&category=routine&since={month_ago:%Y-%m-%d}&until={fx['today']:%Y-%m-%d}",
         ),
-        (f"log: page {deep} (deep)", f"/duty/log/?page={deep}"),
+        ("log: older page, 90 % back (cursor)", f"/duty/log/?older={deep}"),
+        ("log: newer page, 90 % back (cursor)", f"/duty/log/?newer={deep}"),
+        (
+            "log: jump to a date two years back",
+            f"/duty/log/?until={fx['today'] - dt.timedelta(days=730)}",
+        ),
         ("search: rare phrase", f"/duty/log/?q={RARE}"),
-        ("search: common word", "/duty/log/?q=徘徊"),
+        ("search: common word", f"/duty/log/?q={common}"),
+        ("search: common word, second page", f"/duty/log/?q={common}&older={second}"),
+        ("search: common word + category", f"/duty/log/?q={common}&category=suspicious"),
         ("API: entries, first page", "/api/v1/duty/entries/"),
+        ("API: entries, 90 % back (cursor)", f"/api/v1/duty/entries/?cursor={api_deep}"),
+        ("API: search, common word", f"/api/v1/duty/entries/?q={common}"),
     ]
     out = []
     for label, url in scenarios:
@@ -241,11 +298,51 @@ def child_list(args: list[str]) -> None:
     print(json.dumps({"scenarios": out, "load_s": load_s, "entries": LogEntry.objects.count()}))
 
 
-def measure(db: str, entries: int, requests: int) -> dict[str, Any]:
-    with c.child_env(db) as env:
+KEEP_PG_DB = "wr_duty_keep"
+
+
+def _kept_env(db: str, keep: Path) -> dict[str, str]:
+    """Like `c.child_env`, but in a directory (and PostgreSQL database) that outlives the run."""
+    import os
+
+    data_dir = keep / db
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "watchroom.settings",
+        "WATCHROOM_DATA_DIR": str(data_dir),
+        "WATCHROOM_DEBUG": "false",
+        "WATCHROOM_SECRET_KEY": "bench-" + "x" * 50,
+        "WATCHROOM_ALLOWED_HOSTS": "testserver,127.0.0.1",
+        "WATCHROOM_HTTPS": "false",
+        "WATCHROOM_REQUIRE_2FA": "false",
+        "WATCHROOM_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(c.ROOT),
+    }
+    env.pop("WATCHROOM_DATABASE_URL", None)
+    if db == "postgresql":
+        import psycopg
+        from psycopg import sql
+
+        url = c.PG_URL.rsplit("/", 1)[0] + "/" + KEEP_PG_DB
+        with psycopg.connect(c.PG_URL.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [KEEP_PG_DB]).fetchone():
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(KEEP_PG_DB)))
+        env["WATCHROOM_DATABASE_URL"] = url
+    return env
+
+
+def measure(db: str, entries: int, requests: int, keep: Path | None = None) -> dict[str, Any]:
+    if keep is not None:
+        env = _kept_env(db, keep)
         c.migrate(env)
         c.run([*c.watchroom_cmd(), "collectstatic", "--no-input", "-v", "0"], env)
         result = c.run_child(Path(__file__), env, "list", str(entries), str(requests))
+    else:
+        with c.child_env(db) as env:
+            c.migrate(env)
+            c.run([*c.watchroom_cmd(), "collectstatic", "--no-input", "-v", "0"], env)
+            result = c.run_child(Path(__file__), env, "list", str(entries), str(requests))
     result.update(db=db, requests=requests)
     return result
 
@@ -272,6 +369,7 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--db", choices=["sqlite", "postgresql", "pg", "both"], default="sqlite")
+    parser.add_argument("--keep", type=Path, default=None, help="seed once into this directory, reuse later")
     ns = parser.parse_args()
     db = "postgresql" if ns.db == "pg" else ns.db
     dbs = ["sqlite", "postgresql"] if db == "both" else [db]
@@ -279,7 +377,7 @@ def main() -> None:
         if name == "postgresql" and not c.pg_available():
             print("PostgreSQL not available; skipped")
             continue
-        print("\n".join(table(measure(name, ns.entries, ns.requests))), flush=True)
+        print("\n".join(table(measure(name, ns.entries, ns.requests, ns.keep))), flush=True)
         print()
 
 

@@ -287,7 +287,9 @@ INCIDENTS_GROUP_COMMIT = env_bool("WATCHROOM_INCIDENTS_GROUP_COMMIT", True)
 # the largest export one upload request may carry (refused with 413 before its body is read)
 FOOTAGE_MAX_EXPORT_BYTES = env_int("WATCHROOM_FOOTAGE_MAX_EXPORT_MB", 16 * 1024, minimum=1) * 1024 * 1024
 # bytes the multipart parser reads at a time on the upload views (1 MiB measured best, docs/benchmarks.md)
-FOOTAGE_UPLOAD_CHUNK_SIZE = env_int("WATCHROOM_FOOTAGE_UPLOAD_CHUNK_KB", 1024, minimum=64, maximum=16384) * 1024
+FOOTAGE_UPLOAD_CHUNK_SIZE = (
+    env_int("WATCHROOM_FOOTAGE_UPLOAD_CHUNK_KB", 1024, minimum=64, maximum=16384) * 1024
+)
 
 # --- camera-health probes on Celery + Redis (health owns this block; watchroom/celery.py) ----------
 # Empty: probes run in this process. Set (redis://host:6379/0): sweeps and `watchroom runprobes` send

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -294,11 +295,28 @@ class ShiftViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class EntryCursorPagination(CursorPagination):
+    """The log entries newest first, by a cursor (``next`` / ``previous`` links): every page is one
+    range read of the room/time/id index, however far back (1,000,000 entries, bench/duty_bench.py).
+    A cursor that is not one is a 400 ``invalid_cursor``."""
+
+    ordering = ("-occurred_at", "-id")
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationFailed(_("The page cursor is not valid."), code="invalid_cursor") from None
+
+
 class EntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     permission_classes = [RolePermission]
     required_permission = "duty.view"
     write_permission = "duty.work"
     serializer_class = EntrySerializer
+    pagination_class = EntryCursorPagination
 
     def get_queryset(self) -> models.QuerySet:
         return filter_entries(LogEntry.objects.visible_to(self.request.user), self.request.query_params)

@@ -1,13 +1,18 @@
 """Duty demo data: day/night templates and published rotas (last month and this month) for both
-monitoring rooms, three weeks of handed-over shifts with a few thousand duty-log entries and four
-inspections each, entry templates, and the BB room's shift in progress now with operator1 and
-operator2 signed in. Idempotent and fast: rotas go through the services; the history is bulk
-loaded (one audit event per room, ``duty.demo_history_loaded``)."""
+monitoring rooms, every past shift of them handed over (up to two months) with several thousand
+duty-log entries and four inspections each, entry templates, and the BB room's shift in progress now
+with operator1 and operator2 signed in. The reports of the past are signed off (DUTY-7) by the
+director and the leader — every shift report before yesterday, every daily summary before
+yesterday's and every weekly summary before last week's — so the director finds only what is
+genuinely waiting. Idempotent and fast: rotas go through the services; the history and its sign-offs
+are bulk loaded (one audit event per room each, ``duty.demo_history_loaded`` and
+``duty.demo_signoffs_loaded``), the sign-offs with valid signatures over the same content the
+services sign (``report_content``, ``build_summary``)."""
 
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -31,7 +36,8 @@ from .models import (
     Shift,
 )
 
-HISTORY_DAYS = 21
+# every past shift of the two rotas (last month and this) is history: none is left "planned"
+HISTORY_DAYS = 62
 TEMPLATES = [
     ("巡视正常", "routine", "巡视各监控画面，运行正常。", ""),
     ("录像检查", "routine", "抽查录像回放，录像完整。", ""),
@@ -64,6 +70,7 @@ def seed(stdout: Any) -> None:
     _certificates(rooms, actor)
     this_month = timezone.localdate().replace(day=1)
     last_month = (this_month - timedelta(days=1)).replace(day=1)
+    leader = User.objects.filter(username="leader").first()
     for room in rooms:
         for month in (last_month, this_month):
             rota = services.generate_rota(room, month, actor=director)
@@ -73,6 +80,8 @@ def seed(stdout: Any) -> None:
                 except Exception as exc:  # a demo room without enough people stays a draft
                     stdout.write(f"  duty: rota {rota} not published: {exc}")
         _history(room, now)
+        if director is not actor and leader is not None:
+            _signoffs(room, now, [director, leader])
     bb = next((r for r in rooms if r.code == "JK-BB"), None)
     if bb is not None:
         _in_progress(bb, now, director)
@@ -113,7 +122,7 @@ def _certificates(rooms: list[MonitoringRoom], actor: Any) -> None:
 
 
 def _history(room: MonitoringRoom, now: Any) -> None:
-    """Three weeks of handed-over shifts with entries and inspections (bulk, one audit event)."""
+    """The past shifts handed over, with entries and inspections (bulk, one audit event)."""
     start = now - timedelta(days=HISTORY_DAYS)
     shifts = list(
         Shift.objects.filter(room=room, starts_at__gte=start, ends_at__lt=now, state=Shift.State.PLANNED)
@@ -184,6 +193,115 @@ def _history(room: MonitoringRoom, now: Any) -> None:
             "duty.demo_history_loaded",
             room,
             changes={"shifts": len(shifts), "entries": len(entries), "inspections": len(inspections)},
+        )
+
+
+def _signoffs(room: MonitoringRoom, now: Any, signers: list[Any]) -> None:
+    """The past reports of the room signed off by the director and the leader (DUTY-7): shift
+    reports that ended before yesterday, daily summaries before yesterday's, weekly summaries before
+    last week's, each only when all its shifts are handed over (as ``sign_off_summary`` demands).
+    Bulk-created like the history, each with a real ``Signature`` over the content that the service
+    would sign, signed a few hours after the report was due; one audit event per room."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import translation
+
+    from watchroom.approvals.models import Signature
+
+    from .models import ReportSignoff, SummarySignoff
+
+    today = timezone.localdate(now)
+    yesterday = today - timedelta(days=1)
+    cutoff = timezone.make_aware(datetime.combine(yesterday, time.min))
+    last_week = services.summary_period("weekly", today - timedelta(days=7))
+    levels = [(services.signoff_level_for(u), u) for u in signers]
+    levels = [(lvl, u) for lvl, u in levels if lvl]
+    with translation.override("zh-hans"):
+        labels = {u.pk: "、".join(str(label) for label in u.role_labels) for _l, u in levels}
+    shift_ct = ContentType.objects.get_for_model(Shift)
+    room_ct = ContentType.objects.get_for_model(MonitoringRoom)
+    # what to sign: (target content type, target, content, signed at, kind, key)
+    todo: list[tuple[Any, Any, dict[str, Any], Any, str, Any]] = []
+    done_reports = set(ReportSignoff.objects.filter(shift__room=room).values_list("shift_id", "level"))
+    done_summaries = set(
+        SummarySignoff.objects.filter(room=room).values_list("period", "period_start", "level")
+    )
+    shifts = list(Shift.objects.filter(room=room, ends_at__lt=cutoff).order_by("starts_at"))
+    for shift in shifts:
+        if shift.state == Shift.State.HANDED_OVER:
+            todo.append(
+                (
+                    shift_ct,
+                    shift,
+                    services.report_content(shift),
+                    shift.ends_at + timedelta(hours=3),
+                    "r",
+                    shift.pk,
+                )
+            )
+    states: dict[Any, set[str]] = {}
+    for shift in Shift.objects.filter(room=room, ends_at__lt=now).only("date", "state"):
+        states.setdefault(shift.date, set()).add(shift.state)
+    unfinished = {d for d, st in states.items() if st != {Shift.State.HANDED_OVER}}
+    periods = {services.summary_period("daily", d) for d in states if d < yesterday}
+    periods |= {services.summary_period("weekly", d) for d in states if d < last_week.start}
+    for p in sorted(periods, key=lambda x: (x.start, x.period)):
+        days = {p.start + timedelta(days=i) for i in range((p.end - p.start).days)}
+        if days & unfinished or not days & states.keys():
+            continue
+        signed_at = services.summary_due_at(room, p) - timedelta(hours=12)
+        content = services.build_summary(room, p, now=signed_at)
+        todo.append((room_ct, room, content, signed_at, p.period, p.start))
+    signatures: list[Signature] = []
+    rows: list[tuple[str, Any, str, Any]] = []
+    for ct, target, content, signed_at, kind, key in todo:
+        for i, (level, user) in enumerate(levels):
+            done = (key, level) in done_reports if kind == "r" else (kind, key, level) in done_summaries
+            if done:
+                continue
+            content_json, digest = Signature.digest(content)
+            signatures.append(
+                Signature(
+                    signer=user,
+                    printed_name=(user.real_name or user.username)[:100],
+                    role_label=labels[user.pk][:200],
+                    meaning=Signature.Meaning.REVIEWED,
+                    signed_at=signed_at + timedelta(minutes=40 * i),
+                    content_json=content_json,
+                    content_sha256=digest,
+                    target_type=ct,
+                    target_id=str(target.pk),
+                )
+            )
+            rows.append((kind, key, level, user))
+    if not signatures:
+        return
+    with transaction.atomic():
+        signatures = Signature.objects.bulk_create(signatures, batch_size=500)  # ids returned
+        reports = [
+            ReportSignoff(shift_id=key, level=level, signed_by=user, signature=sig, signed_at=sig.signed_at)
+            for (kind, key, level, user), sig in zip(rows, signatures, strict=True)
+            if kind == "r"
+        ]
+        summaries = [
+            SummarySignoff(
+                room=room,
+                period=kind,
+                period_start=key,
+                level=level,
+                signed_by=user,
+                signature=sig,
+                signed_at=sig.signed_at,
+            )
+            for (kind, key, level, user), sig in zip(rows, signatures, strict=True)
+            if kind != "r"
+        ]
+        ReportSignoff.objects.bulk_create(reports, batch_size=500)
+        SummarySignoff.objects.bulk_create(summaries, batch_size=500)
+        audit.record(
+            system_user(),
+            "duty.demo_signoffs_loaded",
+            room,
+            changes={"reports": len(reports), "summaries": len(summaries), "signatures": len(signatures)},
         )
 
 

@@ -10,14 +10,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 
-def filter_entries(qs: QuerySet, params: Any) -> QuerySet:
+def filter_entries(qs: QuerySet, params: Any, *, counting: bool = False) -> QuerySet:
+    """`qs` filtered by the request's parameters. `counting`: the queryset will be counted, not
+    read in order (the text search then takes the plan that suits a count)."""
     q = (params.get("q") or "").strip()
     if q:
-        qs = qs.search(q)
-    if params.get("room"):
-        qs = qs.filter(room_id=params.get("room"))
-    if params.get("shift"):
-        qs = qs.filter(shift_id=params.get("shift"))
+        qs = qs.search(q, ordered=not counting)
+    for param, column in (("room", "room_id"), ("shift", "shift_id")):
+        value = str(params.get(param) or "").strip()
+        if value:
+            # a hand-edited id that is not a number finds nothing (rather than an error)
+            qs = qs.filter(**{column: int(value)}) if value.isdigit() and len(value) < 19 else qs.none()
     if params.get("category"):
         qs = qs.filter(category=params.get("category"))
     tz = timezone.get_current_timezone()

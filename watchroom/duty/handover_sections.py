@@ -57,17 +57,39 @@ def _local(dt: Any) -> str:
     return timezone.localtime(dt).strftime("%m-%d %H:%M") if dt else ""
 
 
+# the columns the entry sections read (not the search tokens, the longest column of an entry)
+_ENTRY_FIELDS = (
+    "id",
+    "occurred_at",
+    "category",
+    "description",
+    "action_taken",
+    "suspect_appearance",
+    "suspect_direction",
+)
+
+
+def _labels() -> dict[str, str]:
+    """Category labels, translated once per section rather than once per entry."""
+    from .models import Category
+
+    return {value: str(label) for value, label in Category.choices}
+
+
 @register("open_items", title=_("Open log items"), order=10)
 def open_items(shift: Any) -> list[dict[str, Any]]:
     from .models import LogEntry
 
-    entries = LogEntry.objects.filter(room=shift.room, is_open=True, corrections__isnull=True).order_by(
-        "occurred_at"
+    entries = (
+        LogEntry.objects.filter(room_id=shift.room_id, is_open=True, corrections__isnull=True)
+        .order_by("occurred_at")
+        .only(*_ENTRY_FIELDS)
     )
+    labels = _labels()
     return [
         {
             "ref": f"entry:{e.pk}",
-            "title": f"{_local(e.occurred_at)} {e.get_category_display()}：{e.description[:120]}",
+            "title": f"{_local(e.occurred_at)} {labels.get(e.category, e.category)}：{e.description[:120]}",
             "detail": e.action_taken,
         }
         for e in entries
@@ -85,11 +107,16 @@ def notable_entries(shift: Any) -> list[dict[str, Any]]:
         Category.EQUIPMENT_FAULT,
         Category.SYSTEM_FAULT,
     ]
-    entries = LogEntry.objects.filter(shift=shift, category__in=kinds, is_open=False).order_by("occurred_at")
+    entries = (
+        LogEntry.objects.filter(shift=shift, category__in=kinds, is_open=False)
+        .order_by("occurred_at")
+        .only(*_ENTRY_FIELDS)
+    )
+    labels = _labels()
     return [
         {
             "ref": f"entry:{e.pk}",
-            "title": f"{_local(e.occurred_at)} {e.get_category_display()}：{e.description[:120]}",
+            "title": f"{_local(e.occurred_at)} {labels.get(e.category, e.category)}：{e.description[:120]}",
             "detail": " ".join(x for x in (e.suspect_appearance, e.suspect_direction, e.action_taken) if x),
         }
         for e in entries

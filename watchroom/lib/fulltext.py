@@ -147,18 +147,34 @@ def _pg_tsquery(need: Iterable[tuple[str, bool]]) -> str:
     return " & ".join(f"'{tok}':*" if prefix else f"'{tok}'" for tok, prefix in need)
 
 
-def search(qs: QuerySet[Any], query: str, fields: Sequence[str] | None = None) -> QuerySet[Any]:
-    """`qs` narrowed to rows whose `fields` (default: the model's `search_fields`) contain every
-    term of `query` (case-insensitive substring, like `icontains`). An empty query returns `qs`."""
-    model = qs.model
-    fields = list(fields or getattr(model, "search_fields", None) or ())
+def _index_terms(query: str) -> tuple[list[str], list[tuple[str, bool]]]:
+    """The terms of `query` and the index tokens every match must have."""
     terms = query_terms(query)
-    if not terms:
-        return qs
     need: list[tuple[str, bool]] = []
     for term in terms:
         need.extend(_term_clause(term))
-    table = model._meta.db_table
+    return terms, need
+
+
+def _exact(qs: QuerySet[Any], terms: list[str], fields: Sequence[str] | None) -> QuerySet[Any]:
+    """The exact check after the index: every term a case-insensitive substring of some field."""
+    fields = list(fields or getattr(qs.model, "search_fields", None) or ())
+    exact = Q()
+    for term in terms:
+        one = Q()
+        for f in fields:
+            one |= Q(**{f"{f}__icontains": term})
+        exact &= one
+    return qs.filter(exact)
+
+
+def search(qs: QuerySet[Any], query: str, fields: Sequence[str] | None = None) -> QuerySet[Any]:
+    """`qs` narrowed to rows whose `fields` (default: the model's `search_fields`) contain every
+    term of `query` (case-insensitive substring, like `icontains`). An empty query returns `qs`."""
+    terms, need = _index_terms(query)
+    if not terms:
+        return qs
+    table = qs.model._meta.db_table
     vendor = connections[qs.db].vendor
     if need:
         if vendor == "sqlite":
@@ -174,13 +190,48 @@ def search(qs: QuerySet[Any], query: str, fields: Sequence[str] | None = None) -
                     output_field=models.BooleanField(),
                 )
             )
-    exact = Q()
-    for term in terms:
-        one = Q()
-        for f in fields:
-            one |= Q(**{f"{f}__icontains": term})
-        exact &= one
-    return qs.filter(exact)
+    return _exact(qs, terms, fields)
+
+
+def index_count(model: type[models.Model], query: str, using: str = "default") -> int | None:
+    """How many rows the index alone finds for `query` (before the exact check), where the engine
+    can tell cheaply, else None. SQLite: a COUNT over the FTS5 match reads doclists, not rows
+    (≈ 3 ms for 100,000 matches among 1,000,000). Lets a caller choose `search_probing`."""
+    if connections[using].vendor != "sqlite":
+        return None
+    _terms, need = _index_terms(query)
+    if not need:
+        return None
+    fts = fts_table(model._meta.db_table)
+    with connections[using].cursor() as cursor:
+        cursor.execute(f'SELECT COUNT(*) FROM "{fts}" WHERE "{fts}" MATCH %s', [_sqlite_match(need)])
+        return int(cursor.fetchone()[0])
+
+
+def search_probing(qs: QuerySet[Any], query: str, fields: Sequence[str] | None = None) -> QuerySet[Any]:
+    """`search`, for a query that matches a large share of the rows, read in an index's order and
+    cut by LIMIT (a log's newest page): on SQLite each row read is probed in the FTS5 index (a
+    correlated EXISTS on its rowid) instead of the index's whole match set being collected, looked up
+    and sorted first, so the read stops after a page's worth of rows (≈ 2 ms rather than ≈ 300 ms
+    for a word in 100,000 of 1,000,000 rows). Slower than `search` for a rare query (it walks the
+    rows until enough match). On PostgreSQL the same as `search`: its planner weighs the GIN index
+    against the ordering index from the statistics of the tsvector column."""
+    if connections[qs.db].vendor != "sqlite":
+        return search(qs, query, fields)
+    terms, need = _index_terms(query)
+    if not terms:
+        return qs
+    table = qs.model._meta.db_table
+    if need:
+        fts = fts_table(table)
+        qs = qs.filter(
+            RawSQL(
+                f'EXISTS (SELECT 1 FROM "{fts}" WHERE "{fts}".rowid = "{table}"."id" AND "{fts}" MATCH %s)',
+                [_sqlite_match(need)],
+                output_field=models.BooleanField(),
+            )
+        )
+    return _exact(qs, terms, fields)
 
 
 class AddFullTextIndex(Operation):
