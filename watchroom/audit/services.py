@@ -104,6 +104,16 @@ def _lock_and_read_head(cursor: Any) -> str:
     return str(row[0]) if row else GENESIS
 
 
+def lock_chain() -> None:
+    """Take the chain's append lock now, inside the caller's transaction, for a service that will
+    append and must read and write under the same lock from its start (the alarm intake's group
+    commit). PostgreSQL: the transaction-level advisory lock (`record` takes it again, which is
+    free); SQLite: nothing, its IMMEDIATE transactions already hold the one writer's lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+
+
 def _event(new_id: int, values: dict[str, Any]) -> AuditEvent:
     event = AuditEvent(id=new_id, **values)
     event._state.adding = False

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.http.request import split_domain_port, validate_host
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
@@ -110,10 +110,10 @@ def _host_allowed(environ: dict[str, Any]) -> bool:
 
 
 def _close_old_connections() -> None:
-    """Django's request signal handler, except inside a transaction (a test's): a connection is
-    never closed under an open transaction."""
+    """Django's request signal handler for the one connection this path uses (the default), except
+    inside a transaction (a test's): a connection is never closed under an open transaction."""
     if not connection.in_atomic_block:
-        close_old_connections()
+        connection.close_if_unusable_or_obsolete()
 
 
 def _busy() -> bytes:
@@ -171,7 +171,7 @@ class IntakeFastPath:
         key = environ["HTTP_AUTHORIZATION"][len(_PREFIX) :].strip()
         if not key or " " in key:
             return None
-        request_id = environ.get("HTTP_X_REQUEST_ID", "")[:64] or uuid.uuid4().hex
+        request_id = environ.get("HTTP_X_REQUEST_ID", "")[:64] or os.urandom(16).hex()  # uuid4() cost 4 %
         ip = environ.get("HTTP_X_REAL_IP") or environ.get("REMOTE_ADDR", "")
         _close_old_connections()  # what Django's request_started does for this thread's connection
         try:

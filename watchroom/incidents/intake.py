@@ -7,8 +7,11 @@ single POSTs near 100 alarms/s while lists of 100 reached 1,800/s (docs/benchmar
 
 Here the request thread checks its alarm (`services.prepare_alarm`: a bad one is refused with its
 own 400, nothing stored) and hands it to the process's `GroupCommitter`. One thread per process
-takes every alarm waiting and stores them with `services.store_prepared` in one transaction: one
-lock, one duplicate lookup, one multi-row INSERT, one chained audit INSERT. Each request is answered
+opens a transaction, takes the audit chain's lock (`audit.lock_chain`; on SQLite also its turn
+among the processes), then takes every alarm waiting and stores them with `services.store_locked`:
+one duplicate lookup, one storm-group SELECT, one multi-row INSERT, one chained audit INSERT. Taking
+the lock before gathering matters with several processes: one that waited for another's commit
+stores, in its turn, everything that arrived meanwhile. Each request is answered
 only after that commit, so an answered 2xx is durable (the `kill -9` benchmark), and the batch
 forms by itself: the alarms that arrive while one batch commits make the next one (no added delay).
 
@@ -32,8 +35,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy
+
+from watchroom.audit import services as audit
 
 from . import services
 from .models import Alarm
@@ -94,20 +99,30 @@ class GroupCommitter:
         self._queue.put(_STOP)
         self._thread.join(timeout)
 
+    def _drain(self, batch: list[_Waiter]) -> bool:
+        """Add what is waiting to `batch`; True when the stop mark was among it."""
+        stopping = False
+        while len(batch) < self.max_batch:
+            try:
+                waiter = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if waiter is _STOP:
+                stopping = True
+            else:
+                batch.append(waiter)
+        return stopping
+
     def _run(self) -> None:
         while True:
-            batch = [self._queue.get()]
-            while len(batch) < self.max_batch:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            stopping = any(w is _STOP for w in batch)
-            batch = [w for w in batch if w is not _STOP]
-            if stopping:
-                self._pid = -1  # a new committer is started for later alarms
+            first = self._queue.get()
+            batch: list[_Waiter] = []
+            stopping = first is _STOP
+            if not stopping:
+                batch.append(first)
             try:
-                self._commit(batch)
+                if batch:
+                    stopping = self._commit(batch) or stopping
             except BaseException as exc:  # noqa: BLE001 - never leave a request waiting
                 log.exception("alarm group commit failed")
                 for waiter in batch:
@@ -115,17 +130,23 @@ class GroupCommitter:
                         waiter.error = exc
                         waiter.done.set()
             if stopping:
+                self._pid = -1  # a new committer is started for later alarms
+                for waiter in batch:  # answered above; anything after the mark waits for no one
+                    waiter.done.set()
                 connection.close()
                 return
 
-    def _commit(self, batch: list[_Waiter]) -> None:
-        if not batch:
-            return
+    def _commit(self, batch: list[_Waiter]) -> bool:
+        """Store `batch` and what else is waiting once it is this process's turn to write, in one
+        transaction; answer every request after the commit. True if the stop mark came."""
         # this thread's connection is persistent and outside any request: check it as a request would
         connection.close_if_unusable_or_obsolete()
+        stopping = False
         try:
-            with _writer_turn():
-                results = services.store_prepared([w.item for w in batch])
+            with _writer_turn(), transaction.atomic():
+                audit.lock_chain()  # waits while another process commits ...
+                stopping = self._drain(batch)  # ... and then takes all that came meanwhile
+                results = services.store_locked([w.item for w in batch])
         except Exception:
             if len(batch) == 1:
                 raise
@@ -133,16 +154,18 @@ class GroupCommitter:
             for waiter in batch:
                 try:
                     connection.close_if_unusable_or_obsolete()
-                    waiter.result = services.store_prepared([waiter.item])[0]
+                    with _writer_turn():
+                        waiter.result = services.store_prepared([waiter.item])[0]
                 except Exception as exc:  # noqa: BLE001 - answered to its own request
                     waiter.error = exc
                 waiter.done.set()
-            return
+            return stopping
         self.batches += 1
         self.stored += len(batch)
         for waiter, result in zip(batch, results, strict=True):
             waiter.result = result
             waiter.done.set()
+        return stopping
 
 
 @contextlib.contextmanager

@@ -484,23 +484,28 @@ def prepare_alarm(source: AlarmSource, **fields: Any) -> Prepared:
     return Prepared(source, _prepare_alarm(source, **fields), context.current())
 
 
-@transaction.atomic
 def store_prepared(items: Sequence[Prepared]) -> list[tuple[Alarm, bool]]:
-    """Store checked alarms, of one source or several, in one transaction; answers (alarm, created)
-    in the order given. The list form of the POST and the group commit of single POSTs both end here.
+    """Store checked alarms, of one source or several, in one transaction of their own; answers
+    (alarm, created) in the order given (`store_locked` does the work)."""
+    with transaction.atomic():
+        audit.lock_chain()
+        return store_locked(items)
 
-    The sources are locked in id order (PostgreSQL; SQLite has one writer at a time), the stored
-    duplicates are found with one query, the storm group of each (source, camera or area, type) is
-    looked up once, the new rows go in with one multi-row INSERT, and each alarm still gets its own
-    audit event, chained in one INSERT (INC-1, DATA-7)."""
+
+def store_locked(items: Sequence[Prepared]) -> list[tuple[Alarm, bool]]:
+    """`store_prepared` inside the caller's transaction, which holds the audit chain's append lock
+    (`audit.lock_chain`): the group commit takes the lock first and only then gathers the alarms
+    waiting, so a process that waited for another's commit stores everything that came meanwhile.
+    The list form of the POST and the group commit of single POSTs both end here.
+
+    The chain lock serialises every intake transaction (on SQLite, one writer at a time does), so
+    the stored duplicates found with one query and the storm groups looked up with one SELECT stay
+    true until the commit; the new rows go in with one multi-row INSERT, and each alarm still gets
+    its own audit event, chained in one INSERT (INC-1, DATA-7). `receive_alarm` (the camera-health
+    engine's single alarms) locks its source row instead; groups are per source, so the two never
+    group each other's alarms."""
     actor = _system_actor()
     sources = {p.source.pk: p.source for p in items}
-    if connection.vendor != "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT id FROM incidents_alarmsource WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
-                [sorted(sources)],
-            )
     stored: dict[tuple[int, str], Alarm] = {}
     event_ids = list({p.values["source_event_id"] for p in items})
     with connection.cursor() as cursor:  # raw: one per group commit, usually finds nothing

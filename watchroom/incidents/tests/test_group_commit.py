@@ -99,14 +99,14 @@ def test_a_failing_batch_is_retried_alarm_by_alarm(
     source: Any, camera_a: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database error in a shared batch must not refuse the other POSTs of that batch."""
-    real = services.store_prepared
+    real = services.store_locked
 
     def store(items: Any) -> Any:
         if any(p.values["source_event_id"] == "g3" for p in items):
             raise IntegrityError("simulated failure of alarm g3")
         return real(items)
 
-    monkeypatch.setattr(services, "store_prepared", store)
+    monkeypatch.setattr(services, "store_locked", store)
     results = _post_concurrently(source, 8)
     failed = [i for i, r in enumerate(results) if isinstance(r, BaseException)]
     assert failed == [3]
@@ -122,13 +122,13 @@ def test_a_post_not_answered_in_time_is_503_and_its_resend_is_a_duplicate(
     source: Any, source_api: Any, camera_a: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     gate = threading.Event()
-    real = services.store_prepared
+    real = services.store_locked
 
     def slow(items: Any) -> Any:
         gate.wait(10)
         return real(items)
 
-    monkeypatch.setattr(services, "store_prepared", slow)
+    monkeypatch.setattr(services, "store_locked", slow)
     monkeypatch.setattr(intake, "WAIT_SECONDS", 0.2)
     try:
         response = source_api.post("/api/v1/alarms/", payload(event_id="late"), format="json")
@@ -139,7 +139,7 @@ def test_a_post_not_answered_in_time_is_503_and_its_resend_is_a_duplicate(
     assert "重新发送" in response.json()["detail"] or "再次发送" in response.json()["detail"]
     intake.shutdown()
     assert Alarm.objects.filter(source_event_id="late").count() == 1
-    monkeypatch.setattr(services, "store_prepared", real)
+    monkeypatch.setattr(services, "store_locked", real)
     resend = source_api.post("/api/v1/alarms/", payload(event_id="late"), format="json")
     assert resend.status_code == 200 and resend.json()["duplicate"] is True
 
