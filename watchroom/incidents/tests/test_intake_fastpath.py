@@ -165,16 +165,27 @@ def test_refusals_keep_the_apis_codes_and_chinese_messages(source: Any, camera_a
     assert not Alarm.objects.filter(source_event_id="x").exists()
 
 
-def test_https_redirect_is_left_to_django(source: Any, camera_a: Any) -> None:
-    served = application.served
+def test_plain_http_is_left_to_django_when_the_site_redirects_to_https(source: Any, camera_a: Any) -> None:
+    """With SECURE_SSL_REDIRECT (production), a POST that did not come over HTTPS is Django's to
+    redirect; the fast path serves it only when nginx says it was HTTPS (X-Forwarded-Proto)."""
+    handed_on: list[str] = []
+
+    def django_stub(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        handed_on.append(environ.get("HTTP_X_FORWARDED_PROTO", "http"))
+        start_response("301 Moved Permanently", [("Location", "https://127.0.0.1" + URL)])
+        return [b""]
+
+    fast = IntakeFastPath(django_stub)
     plain_http = _environ(json.dumps(payload(event_id="h")).encode(), source.plain_key)
     del plain_http["HTTP_X_FORWARDED_PROTO"]
-    status, _, _ = _call(plain_http)
-    assert application.served == served and status == 301
-    status, _, _ = _call(
-        _environ(json.dumps(payload(event_id="h")).encode(), source.plain_key, HTTP_X_FORWARDED_PROTO="https")
-    )
-    assert application.served == served + 1 and status == 201
+    answers: list[str] = []
+    list(fast(plain_http, lambda status, headers, exc_info=None: answers.append(status)))
+    assert handed_on == ["http"] and answers == ["301 Moved Permanently"]
+    assert not Alarm.objects.filter(source_event_id="h").exists()
+    list(fast(_environ(json.dumps(payload(event_id="h")).encode(), source.plain_key),
+              lambda status, headers, exc_info=None: answers.append(status)))  # fmt: skip
+    assert handed_on == ["http"] and answers[-1] == "201 Created" and fast.served == 1
+    assert Alarm.objects.filter(source_event_id="h").exists()
 
 
 def test_canonical_fields_accepts_only_what_the_serializer_would_pass_unchanged() -> None:
