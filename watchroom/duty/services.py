@@ -2001,6 +2001,31 @@ def withdraw_swap(swap: ShiftSwap, *, actor: Any, reason: str) -> ShiftSwap:
 # --- early leave (DUTY-9) -----------------------------------------------------------------------
 
 
+def _check_substitute(substitute: Any, shift: Shift, *, replaced_id: int, missing: str) -> None:
+    """The named substitute of a post of `shift` (DUTY-9: leaving early, arriving late): given, not
+    the person replaced, eligible for the room, not already on the shift, not on another shift then."""
+    if substitute is None:
+        raise ValidationFailed(missing, code="substitute_required")
+    if substitute.pk == replaced_id or not _eligible(substitute, shift.room):
+        raise ValidationFailed(
+            _("%(name)s may not be on duty in this room.") % {"name": _name(substitute)},
+            code="person_not_eligible",
+        )
+    if Assignment.objects.filter(shift=shift, person=substitute).exists():
+        raise ValidationFailed(
+            _("%(name)s is already on this shift and cannot also cover the post.")
+            % {"name": _name(substitute)},
+            code="substitute_on_shift",
+        )
+    clash = _overlaps(substitute, shift, ignore=set())
+    if clash is not None:
+        raise ValidationFailed(
+            _("%(name)s is already on %(shift)s at that time.")
+            % {"name": _name(substitute), "shift": str(clash.shift)},
+            code="double_booked",
+        )
+
+
 def leave_early(
     assignment: Assignment,
     *,
@@ -2035,27 +2060,11 @@ def leave_early(
             )
         if not reason.strip():
             raise ValidationFailed(_("Give the reason for leaving early."), code="reason_required")
-        if substitute is None:
-            raise ValidationFailed(
-                _("Leaving before the end of the shift needs a named substitute."),
-                code="substitute_required",
-            )
-        if substitute.pk == actor.pk or not _eligible(substitute, shift.room):
-            raise ValidationFailed(
-                _("%(name)s may not be on duty in this room.") % {"name": _name(substitute)},
-                code="person_not_eligible",
-            )
-        if Assignment.objects.filter(shift=shift, person=substitute).exists():
-            raise ValidationFailed(
-                _("%(name)s is already on this shift and cannot also take your post.")
-                % {"name": _name(substitute)},
-                code="substitute_on_shift",
-            )
-        if _overlaps(substitute, shift, ignore=set()) is not None:
-            raise ValidationFailed(
-                _("%(name)s is on another shift at this time.") % {"name": _name(substitute)},
-                code="double_booked",
-            )
+        _check_substitute(
+            substitute, shift, replaced_id=actor.pk,
+            missing=_("Leaving before the end of the shift needs a named substitute."),
+        )  # fmt: skip
+        assert substitute is not None  # noqa: S101 - checked above
         if not substitute_password:
             raise ValidationFailed(
                 _("The substitute must be present and sign in at this workstation before you leave."),
@@ -2547,26 +2556,13 @@ def arrange_late_arrival(
             _("The expected arrival must be after the start of the shift and before its end."),
             code="bad_expected_time",
         )
-    if substitute is None:
-        raise ValidationFailed(_("Arriving late needs a named substitute."), code="substitute_required")
-    if substitute.pk == assignment.person_id or not _eligible(substitute, shift.room):
-        raise ValidationFailed(
-            _("%(name)s may not be on duty in this room.") % {"name": _name(substitute)},
-            code="person_not_eligible",
-        )
-    if Assignment.objects.filter(shift=shift, person=substitute).exists():
-        raise ValidationFailed(
-            _("%(name)s is already on this shift and cannot also cover the post.")
-            % {"name": _name(substitute)},
-            code="substitute_on_shift",
-        )
-    clash = _overlaps(substitute, shift, ignore=set())
-    if clash is not None:
-        raise ValidationFailed(
-            _("%(name)s is already on %(shift)s at that time.")
-            % {"name": _name(substitute), "shift": str(clash.shift)},
-            code="double_booked",
-        )
+    _check_substitute(
+        substitute,
+        shift,
+        replaced_id=assignment.person_id,
+        missing=_("Arriving late needs a named substitute."),
+    )
+    assert substitute is not None  # noqa: S101 - checked above
     cover = Assignment.objects.create(shift=shift, person=substitute, post=assignment.post)
     late = LateArrival.objects.create(
         late=assignment,
