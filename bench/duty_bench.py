@@ -242,9 +242,13 @@ def child_list(args: list[str]) -> None:
         ("search: common word", f"/duty/log/?q={common}"),
         ("search: common word, second page", f"/duty/log/?q={common}&older={second}"),
         ("search: common word + category", f"/duty/log/?q={common}&category=suspicious"),
+        # every 徘徊 entry is "suspicious": among routine entries the word never occurs
+        ("search: common word, a category without it", f"/duty/log/?q={common}&category=routine"),
         ("API: entries, first page", "/api/v1/duty/entries/"),
         ("API: entries, 90 % back (cursor)", f"/api/v1/duty/entries/?cursor={api_deep}"),
         ("API: search, common word", f"/api/v1/duty/entries/?q={common}"),
+        ("API: search, common word + category", f"/api/v1/duty/entries/?q={common}&category=suspicious"),
+        ("API: search, a category without the word", f"/api/v1/duty/entries/?q={common}&category=routine"),
     ]
     out = []
     for label, url in scenarios:

@@ -21,8 +21,8 @@ from watchroom.api.permissions import RolePermission
 from watchroom.lib.errors import ValidationFailed
 from watchroom.sites.models import Area, Camera, CameraGroup
 
-from . import services
-from .filters import filter_entries
+from . import paging, services
+from .filters import filter_entries, search_window
 from .models import (
     Assignment,
     Category,
@@ -319,7 +319,15 @@ class EntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = EntryCursorPagination
 
     def get_queryset(self) -> models.QuerySet:
-        return filter_entries(LogEntry.objects.visible_to(self.request.user), self.request.query_params)
+        base, params = LogEntry.objects.visible_to(self.request.user), self.request.query_params
+        qs = filter_entries(base, params)
+        if self.action != "list" or not (params.get("q") or "").strip():
+            return qs
+        # a search: read it through the form that suits the number of matches, as the log page does
+        reader, _count, _capped = paging.choose_reader(
+            qs, filter_entries(base, params, counting=True), search_window(base, params)
+        )
+        return reader
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         s = EntryInputSerializer(data=request.data)

@@ -10,12 +10,24 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 
-def filter_entries(qs: QuerySet, params: Any, *, counting: bool = False) -> QuerySet:
-    """`qs` filtered by the request's parameters. `counting`: the queryset will be counted, not
-    read in order (the text search then takes the plan that suits a count)."""
+def search_window(qs: QuerySet, params: Any) -> tuple[QuerySet, str] | None:
+    """For a text search within a category: the entries filtered by everything but the text and
+    the query, for ``paging.window_count`` (a word frequent in the category is counted among the
+    category's newest entries instead of by intersecting the index); otherwise None."""
     q = (params.get("q") or "").strip()
+    if not q or not params.get("category"):
+        return None
+    return filter_entries(qs, params, text=False), q
+
+
+def filter_entries(qs: QuerySet, params: Any, *, counting: bool = False, text: bool = True) -> QuerySet:
+    """`qs` filtered by the request's parameters. `counting`: the queryset will be counted, not
+    read in order (the text search then takes the plan that suits a count). `text=False`: every
+    filter but the text search."""
+    q = (params.get("q") or "").strip() if text else ""
     if q:
-        qs = qs.search(q, ordered=not counting)
+        # with the category the index narrows to both at once (its exact filter follows below)
+        qs = qs.search(q, ordered=not counting, category=str(params.get("category") or ""))
     for param, column in (("room", "room_id"), ("shift", "shift_id")):
         value = str(params.get(param) or "").strip()
         if value:

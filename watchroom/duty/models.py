@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from watchroom.lib.fulltext import Searchable
+from watchroom.lib.fulltext import Searchable, key_token
 from watchroom.sites.models import Area, Camera, CameraGroup, MonitoringRoom
 
 from . import querysets
@@ -316,6 +316,12 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def category_token(category: str) -> str:
+    """The index token of a log category (``fulltext.key_token``), added to every entry's search
+    tokens (migration 0007 for the entries written before)."""
+    return key_token("cat", category)
+
+
 class LogEntry(Searchable, models.Model):
     """An entry of the duty log (监控运行记录, DUTY-5). Never edited: a correction is a new entry
     pointing to the original (``corrects``), which is then shown struck through. The text fields are
@@ -405,6 +411,10 @@ class LogEntry(Searchable, models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_category_display()}"
+
+    def extra_tokens(self) -> list[str]:
+        """The category as an index token: a search within one category is one index intersection."""
+        return [category_token(self.category)]
 
 
 class EntryTemplate(models.Model):

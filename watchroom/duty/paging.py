@@ -22,6 +22,8 @@ from django.db.models import Q, QuerySet
 
 PAGE_SIZE = 50
 COUNT_CAP = 1000
+# the newest rows a search within a category first looks at for its count (`window_count`)
+WINDOW = 4000
 ORDER = ("-occurred_at", "-id")
 
 # "<microseconds since the Unix epoch>-<id>": plain, checked strictly, never trusted beyond its shape
@@ -86,25 +88,86 @@ def newer_than(qs: QuerySet, c: Cursor) -> QuerySet:
     return qs.filter(occurred_at__gte=c.at).filter(Q(occurred_at__gt=c.at) | Q(occurred_at=c.at, id__gt=c.pk))
 
 
-def capped_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
-    """(count, capped): the number of rows of `qs` up to `cap` (``COUNT_CAP``), and whether there
-    are more.
-
-    PostgreSQL: without parallel workers. The planner underestimates a common word's matches (it
-    multiplies the selectivities of the tsvector condition and the exact check), expects to read
-    far to find 1,001 of them and starts two workers; on the shared cores, starting and waiting for
-    them made this count 16–38 ms instead of 6 ms (bench/duty_bench.py)."""
-    cap = COUNT_CAP if cap is None else cap
-    limited = qs.order_by()[: cap + 1]
+def _serially(qs: QuerySet, read: Any) -> Any:
+    """`read()` of `qs`; on PostgreSQL without parallel workers. The planner underestimates a common
+    word's matches (it multiplies the selectivities of the tsvector condition and the exact check),
+    expects to read far to find 1,001 of them and starts two workers; on the shared cores, starting
+    and waiting for them made a capped count 16–38 ms instead of 6 ms (bench/duty_bench.py)."""
     connection = connections[qs.db]
     if connection.vendor != "postgresql":
-        n = limited.count()
-    else:
-        with transaction.atomic(using=qs.db), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-            n = limited.count()
-            cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
+        return read()
+    with transaction.atomic(using=qs.db), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        result = read()
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather TO DEFAULT")
+    return result
+
+
+def capped_count(qs: QuerySet, cap: int | None = None) -> tuple[int, bool]:
+    """(count, capped): the number of rows of `qs` up to `cap` (``COUNT_CAP``), and whether there
+    are more."""
+    cap = COUNT_CAP if cap is None else cap
+    limited = qs.order_by()[: cap + 1]
+    n = _serially(limited, limited.count)
     return min(n, cap), n > cap
+
+
+def capped_ids(qs: QuerySet, cap: int | None = None) -> list[int]:
+    """The ids of up to `cap` + 1 rows of `qs` (``COUNT_CAP``), in no particular order: the rows
+    themselves when there are at most `cap`, or proof that there are more."""
+    cap = COUNT_CAP if cap is None else cap
+    limited = qs.order_by().values_list("pk", flat=True)[: cap + 1]
+    return _serially(limited, lambda: list(limited))
+
+
+def window_count(window_qs: QuerySet, query: str, window: int | None = None) -> tuple[int, bool] | None:
+    """The capped count of the entries of `window_qs` (filtered, but not yet by the text search)
+    whose text contains `query`, found among the newest `window` (``WINDOW``) of them alone, or None
+    when that cannot tell: fewer than ``COUNT_CAP`` + 1 matches there and older rows beyond.
+
+    The window is a range of the room/time (or room/category/time) index: its edge is one
+    index-only OFFSET read, and the count checks each row of the range exactly (≈ 2 ms when the
+    word is in most of them, ≤ ≈ 8 ms for 4,000 rows). It answers the search within a category for
+    a word frequent in it, where PostgreSQL intersects two GIN posting lists of 100,000 entries and
+    a bitmap of the category or room (≈ 40 ms for 1,001 rows; bench/duty_bench.py)."""
+    from watchroom.lib import fulltext
+
+    window = WINDOW if window is None else window
+    probe = fulltext.exact(window_qs, query)
+    edge = list(window_qs.order_by(*ORDER).values_list("occurred_at", "pk")[window - 1 : window])
+    if edge:
+        at, pk = edge[0]
+        # the window: the edge row and every row newer than it
+        probe = probe.filter(occurred_at__gte=at).filter(
+            Q(occurred_at__gt=at) | Q(occurred_at=at, id__gte=pk)
+        )
+    counted = capped_count(probe)
+    return counted if counted[1] or not edge else None
+
+
+def choose_reader(
+    qs: QuerySet, count_qs: QuerySet | None = None, window: tuple[QuerySet, str] | None = None
+) -> tuple[QuerySet, int, bool]:
+    """(the form to read the rows through, count, capped): the capped count (by `window_count`
+    when it can tell, else the ids of up to ``COUNT_CAP`` + 1 rows of `count_qs`) decides between
+    `qs`, the form that reads many matches in order fastest, and the few rows found (see
+    `log_page`)."""
+    if count_qs is None:
+        # no text search: one form serves both, and COUNT(*) over the index is all it needs
+        count, capped = capped_count(qs)
+        return qs, count, capped
+    counted = window_count(*window) if window is not None else None
+    if counted is not None:
+        count, capped = counted
+        return (qs if capped else count_qs), count, capped
+    ids = capped_ids(count_qs)
+    if len(ids) > COUNT_CAP:
+        return qs, COUNT_CAP, True
+    # at most COUNT_CAP rows, all known: read them by id. Ordered by time, the form that collects
+    # them quickly can look like a walk of the time index to PostgreSQL (it multiplies the
+    # selectivities of a word and a category and expects hundreds of rows): 222 ms to find that
+    # a category has none of a word's 100,000 matches, against 8 ms for this unordered read.
+    return count_qs.model._default_manager.filter(pk__in=ids), len(ids), False
 
 
 def log_page(
@@ -114,27 +177,27 @@ def log_page(
     newer: Any = None,
     size: int = PAGE_SIZE,
     count_qs: QuerySet | None = None,
+    window: tuple[QuerySet, str] | None = None,
 ) -> LogPage:
     """The page of `qs` (already scoped and filtered) after the cursor `older` (the next, older
     page) or before the cursor `newer` (the previous, newer page); the newest page without either.
 
     `count_qs`: the same rows as `qs` in the form that finds a few of them fastest (for a search:
     the index's matches collected, ``filter_entries(counting=True)``), while `qs` is the form that
-    reads them in order fastest when they are many (the index probed along the time index). The
-    capped count comes first and decides: no more than ``COUNT_CAP`` rows → read them through
-    `count_qs` (sorting at most that many), none → nothing to read, more → through `qs`, which
-    then stops after a page.
+    reads them in order fastest when they are many (the index probed along the time index); None
+    when there is no text search. `window`: ``filters.search_window`` (a search within a category).
+    The capped count comes first and decides (`choose_reader`): no more than ``COUNT_CAP`` rows →
+    read those rows by id (sorting at most that many), none → nothing to read, more → through
+    `qs`, which then stops after a page.
 
     Then the page's ids over the ordering index (LIMIT size + 1 tells whether another page
     follows), then those rows with what the page shows."""
     from .models import LogEntry
 
-    count_qs = qs if count_qs is None else count_qs
-    count, capped = capped_count(count_qs)
+    reader, count, capped = choose_reader(qs, count_qs, window)
     page = LogPage(count=count, capped=capped)
     if count == 0:
         return page
-    reader = qs if capped else count_qs
     before, after = parse_cursor(older), parse_cursor(newer)
     if after is not None:
         # the newer page: walk up from the cursor, then show it newest first
@@ -145,7 +208,7 @@ def log_page(
         )
         if len(rows) <= size:
             # reached the newest entries: show the first page, so it is always a full one
-            return log_page(qs, size=size, count_qs=count_qs)
+            return log_page(qs, size=size, count_qs=count_qs, window=window)
         rows = rows[:size][::-1]
         has_newer, has_older = True, True
     else:

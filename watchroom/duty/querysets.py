@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 
 from watchroom.sites.querysets import CampusScopedQuerySet, visible_campus_ids
@@ -50,7 +50,7 @@ class LogEntryQuerySet(CampusScopedQuerySet):
         rooms = list(MonitoringRoom.objects.filter(campus_id__in=campuses).values_list("pk", flat=True))
         return self.filter(room_id__in=rooms)
 
-    def search(self, text: str, *, ordered: bool = True) -> models.QuerySet:
+    def search(self, text: str, *, ordered: bool = True, category: str = "") -> models.QuerySet:
         """Entries whose text fields (``LogEntry.search_fields``) contain every term of `text`, found
         through the full-text index (``watchroom.lib.fulltext``) and then checked exactly.
 
@@ -61,13 +61,26 @@ class LogEntryQuerySet(CampusScopedQuerySet):
         than ``PROBE_ABOVE`` matches. Otherwise (a count, capped at ``paging.COUNT_CAP``) collect:
         measured on 1,000,000 entries, that is as fast or faster even for a word in 30 % of them.
         PostgreSQL's planner makes the choice itself, from its statistics of the tsvector column
-        and, for the exact check, ``duty_entry_text_stats`` (migration 0006)."""
+        and, for the exact check, ``duty_entry_text_stats`` (migration 0006).
+
+        `category`: the caller filters on it as well; the index then intersects the text with the
+        category's token (``LogEntry.extra_tokens``), so a word and a category are counted and read
+        from the rows that have both rather than from every row with the word."""
         from watchroom.lib import fulltext
 
-        matches = fulltext.index_count(self.model, text, using=self.db) if ordered else None
+        from .models import category_token
+
+        also = [category_token(category)] if category else []
+        if ordered and connections[self.db].vendor == "postgresql":
+            # PostgreSQL takes the word's and the category's tokens for independent, expects a
+            # handful of rows and sorts every match (420 ms for a word in 10 % of the log, all of
+            # it in the category) instead of walking the room/category/time index (0.1 ms). The
+            # ordered form is read when the count found many rows: leave the token to the count.
+            also = []
+        matches = fulltext.index_count(self.model, text, using=self.db, also=also) if ordered else None
         if matches is not None and matches > PROBE_ABOVE:
-            return fulltext.search_probing(self, text)
-        return fulltext.search(self, text)
+            return fulltext.search_probing(self, text, also=also)
+        return fulltext.search(self, text, also=also)
 
 
 class HandoverQuerySet(CampusScopedQuerySet):
