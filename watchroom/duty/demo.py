@@ -126,7 +126,7 @@ def _history(room: MonitoringRoom, now: Any) -> None:
     start = now - timedelta(days=HISTORY_DAYS)
     shifts = list(
         Shift.objects.filter(room=room, starts_at__gte=start, ends_at__lt=now, state=Shift.State.PLANNED)
-        .prefetch_related("assignments")
+        .prefetch_related("assignments", "reminders")
         .order_by("starts_at")
     )
     if not shifts:
@@ -135,6 +135,7 @@ def _history(room: MonitoringRoom, now: Any) -> None:
     cameras = list(Camera.objects.filter(area__campus_id=room.campus_id).values_list("pk", "area_id")[:200])
     entries: list[LogEntry] = []
     inspections: list[Inspection] = []
+    done: list[tuple[InspectionReminder, Inspection]] = []
     with transaction.atomic():
         for shift in shifts:
             people = list(shift.assignments.all())
@@ -171,23 +172,37 @@ def _history(room: MonitoringRoom, now: Any) -> None:
                         else None,
                     )
                 )
-            for i in range(4):
-                t = shift.starts_at + timedelta(seconds=length * (i + rng.uniform(0.2, 0.8)) / 4)
-                inspections.append(
-                    Inspection(
-                        shift=shift,
-                        performed_by_id=people[0].person_id,
-                        started_at=t,
-                        finished_at=t + timedelta(minutes=8),
-                        checklist={k: {"ok": True, "note": ""} for k in CHECKLIST_KEYS},
-                    )
+            # each inspection a few minutes after its reminder (DUTY-6), which it then satisfies
+            reminders = sorted(shift.reminders.all(), key=lambda r: r.due_at)
+            times = [r.due_at + timedelta(minutes=rng.randint(1, 10)) for r in reminders] or [
+                shift.starts_at + timedelta(seconds=length * (i + rng.uniform(0.2, 0.8)) / 4)
+                for i in range(4)
+            ]
+            for i, t in enumerate(times):
+                inspection = Inspection(
+                    shift=shift,
+                    performed_by_id=people[i % len(people)].person_id,
+                    started_at=t,
+                    finished_at=t + timedelta(minutes=rng.randint(5, 10)),
+                    checklist={k: {"ok": True, "note": ""} for k in CHECKLIST_KEYS},
                 )
+                inspections.append(inspection)
+                if reminders:
+                    done.append((reminders[i], inspection))
         Shift.objects.bulk_update(shifts, ["state", "opened_at", "responsibility_until"])
         for entry in entries:
             entry.refresh_search_tokens()  # bulk_create bypasses save(): fill the log search tokens
         LogEntry.objects.bulk_create(entries, batch_size=1000)
         Inspection.objects.bulk_create(inspections, batch_size=1000)
-        InspectionReminder.objects.filter(shift__in=shifts).update(notified_at=timezone.now())
+        for reminder, inspection in done:
+            reminder.inspection_id = inspection.pk
+            reminder.notified_at = reminder.due_at
+        InspectionReminder.objects.bulk_update(
+            [r for r, _i in done], ["inspection", "notified_at"], batch_size=1000
+        )
+        InspectionReminder.objects.filter(shift__in=shifts, notified_at__isnull=True).update(
+            notified_at=timezone.now()
+        )
         audit.record(
             system_user(),
             "duty.demo_history_loaded",
@@ -305,6 +320,26 @@ def _signoffs(room: MonitoringRoom, now: Any, signers: list[Any]) -> None:
         )
 
 
+def _inspections_so_far(shift: Shift, now: datetime, people: tuple[Any, Any]) -> None:
+    """The inspections of the shift in progress whose reminders are past, each a few minutes after
+    its reminder (DUTY-6), so the demo's current shift has none missed."""
+    rng = random.Random(shift.pk)
+    groups = list(shift.room.camera_groups.filter(is_active=True))
+    for i, reminder in enumerate(shift.reminders.order_by("due_at")):
+        started = reminder.due_at + timedelta(minutes=rng.randint(1, 4))
+        done = started + timedelta(minutes=rng.randint(4, 8))
+        if done >= now:
+            break
+        services.record_inspection(
+            shift,
+            actor=people[i % 2],
+            checklist={k: {"ok": True, "note": ""} for k in CHECKLIST_KEYS},
+            group_results=[(g, True, "") for g in groups],
+            started_at=started,
+            now=done,
+        )
+
+
 def _in_progress(room: MonitoringRoom, now: Any, director: Any) -> None:
     """The BB shift covering now, with operator1 (operator) and operator2 (recorder) signed in."""
     shift = Shift.objects.filter(room=room).at(now).first()
@@ -321,11 +356,12 @@ def _in_progress(room: MonitoringRoom, now: Any, director: Any) -> None:
                 assignments=[(op1, Post.OPERATOR), (op2, Post.RECORDER)],
                 reason="演示：本班由刘洋、赵敏值班",
             )
-        # the previous shift is handed over in the history; sign in as if 12 minutes early
-        early = max(shift.starts_at - timedelta(minutes=12), now - timedelta(minutes=59))
-        early = min(early, now)
+        # the previous shift is handed over in the history; both arrived early (DUTY-8), however far
+        # into the shift the demo is loaded, so the board shows nobody late
+        early = shift.starts_at - timedelta(minutes=12)
         services.sign_in(shift, actor=op1, now=early)
-        services.sign_in(shift, actor=op2, now=early)
+        services.sign_in(shift, actor=op2, now=early + timedelta(minutes=2))
+        _inspections_so_far(shift, now, (op1, op2))
     shift.refresh_from_db()
     if not shift.entries.exists() and shift.state == Shift.State.ON_DUTY:
         when = max(shift.starts_at, now - timedelta(minutes=30))

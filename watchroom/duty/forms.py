@@ -101,6 +101,16 @@ class EntryForm(forms.Form):
         )
         self.fields["area"].queryset = Area.objects.filter(campus_id=room.campus_id, is_active=True)  # type: ignore[attr-defined]
         self.fields["category"].widget.attrs["autofocus"] = True
+        # the shift page's quick form shows the fields without their labels: each says what it is
+        # in its placeholder or empty choice, and to a screen reader
+        for field in self.fields.values():
+            label = str(field.label)
+            field.widget.attrs.setdefault("aria-label", label)
+            field.widget.attrs.setdefault("title", label)
+            if isinstance(field.widget, forms.TextInput | forms.Textarea):
+                field.widget.attrs.setdefault("placeholder", f"{label} *" if field.required else label)
+            if isinstance(field, forms.ModelChoiceField):
+                field.empty_label = f"— {label} —"
 
     def clean_occurred_at(self) -> Any:
         return self.cleaned_data["occurred_at"] or timezone.now()

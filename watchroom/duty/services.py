@@ -1169,9 +1169,13 @@ def attach_automated_round(
     return inspection
 
 
+OVERDUE_ALERT_WITHIN = timedelta(hours=24)
+
+
 def check_reminders(now: datetime | None = None) -> dict[str, int]:
     """The periodic job: remind the people on duty of due inspections; alert the director when one is
-    overdue. Idempotent (each reminder is sent and alerted once)."""
+    overdue (a window closed within ``OVERDUE_ALERT_WITHIN``). Idempotent (each reminder is sent and
+    alerted once)."""
     from watchroom.accounts.services import system_user
 
     now = now or timezone.now()
@@ -1209,6 +1213,9 @@ def check_reminders(now: datetime | None = None) -> dict[str, int]:
         overdue_alerted_at__isnull=True,
         notified_at__isnull=False,
         window_end__lte=now,
+        # an alert is for the director to act now; a window that closed longer ago (the worker was
+        # stopped, data loaded) stays a missed inspection in the reports, without a flood of alerts
+        window_end__gt=now - OVERDUE_ALERT_WITHIN,
     )
     for reminder_id in list(overdue.values_list("pk", flat=True)):
         with transaction.atomic():

@@ -111,20 +111,41 @@ def test_it_refuses_an_automated_round_without_a_shift_on_duty(room_a: Any, engi
     assert exc.value.code == "no_shift_on_duty"
 
 
-@pytest.mark.django_db
-def test_it_alerts_the_director_of_an_overdue_inspection(night: Any, director: Any) -> None:
+def _first_reminder_sent(night: Any) -> tuple[Any, Any]:
+    """The operator signed in for the night and the shift's first inspection reminder sent."""
     op1 = night.assignments.get(post="operator").person
     with time_machine.travel(at(10, 19, 50), tick=False):
         services.sign_in(night, actor=op1)
     first = night.reminders.order_by("due_at").first()
     with time_machine.travel(first.due_at, tick=False):
         services.check_reminders()
+    return op1, first
+
+
+@pytest.mark.django_db
+def test_it_alerts_the_director_of_an_overdue_inspection(night: Any, director: Any) -> None:
+    op1, first = _first_reminder_sent(night)
     with time_machine.travel(first.window_end + timedelta(minutes=1), tick=False):
         assert services.check_reminders()["overdue"] == 1
         i = services.record_inspection(night, actor=op1, checklist=ALL_OK)
     assert Notification.objects.filter(recipient=director, kind="duty.inspection_overdue").exists()
     assert Inspection.objects.get(pk=i.pk).on_time is False
     assert last_event("duty.inspection_overdue").outcome == "failure"
+
+
+@pytest.mark.django_db
+def test_a_window_closed_long_ago_is_missed_without_an_alert(night: Any, director: Any) -> None:
+    """The overdue alert is for the director to act now: a reminder whose window closed more than
+    24 h before the job runs (the worker was stopped) is counted as missed, and not alerted."""
+    op1, first = _first_reminder_sent(night)
+    with time_machine.travel(first.window_end + timedelta(hours=24, minutes=1), tick=False):
+        # the shift's three later windows closed within the last 24 h: alerted; the first is not
+        assert services.check_reminders()["overdue"] == 3
+    first.refresh_from_db()
+    assert first.overdue_alerted_at is None and first.inspection is None
+    assert Notification.objects.filter(recipient=director, kind="duty.inspection_overdue").count() == 3
+    summary = services.build_summary(night.room, services.summary_period("daily", night.date), now=at(12, 9))
+    assert summary["inspections"]["missed"] >= 1
 
 
 @pytest.mark.django_db
