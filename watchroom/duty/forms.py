@@ -167,9 +167,18 @@ class AbsenceForm(forms.Form):
 
 
 class SignForm(forms.Form):
+    """An electronic signature (password, dynamic code when enrolled, comment), shown in one row
+    without labels: each field's label is its placeholder."""
+
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs=_T))
     otp = forms.CharField(label=_("Dynamic code"), required=False, widget=forms.TextInput(attrs=_T))
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.TextInput(attrs=_T))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("placeholder", str(field.label))
+            field.widget.attrs.setdefault("aria-label", str(field.label))
 
 
 class HandoverOpenForm(forms.Form):

@@ -194,7 +194,7 @@ class Shift(models.Model):
     class State(models.TextChoices):
         PLANNED = "planned", _("Planned")
         ON_DUTY = "on_duty", _("On duty")
-        HANDED_OVER = "handed_over", _("Handed over")
+        HANDED_OVER = "handed_over", pgettext_lazy("shift state", "Handed over")
 
     room = models.ForeignKey(
         MonitoringRoom, on_delete=models.PROTECT, related_name="shifts", verbose_name=_("room")
@@ -552,9 +552,9 @@ class Handover(models.Model):
     archived PDF and its SHA-256."""
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("handover state", "Open")
         OUTGOING_SIGNED = "outgoing_signed", _("Outgoing signed")
-        COMPLETED = "completed", _("Completed")
+        COMPLETED = "completed", pgettext_lazy("handover state", "Completed")
 
     outgoing = models.OneToOneField(
         Shift, on_delete=models.PROTECT, related_name="handover_out", verbose_name=_("outgoing shift")
@@ -731,7 +731,7 @@ class ShiftSwap(models.Model):
         SUBSTITUTE = "substitute", _("Give to a substitute")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("swap awaiting a decision", "Pending")
         APPROVED = "approved", _("Approved and applied")
         REJECTED = "rejected", _("Rejected")
         WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -1031,10 +1031,13 @@ def summary_detail(request: HttpRequest, room: int, period: str, day: str) -> Ht
         room=room_obj, period=p.period, period_start=p.start
     ).select_related("signed_by", "signature")
     level = services.signoff_level_for(request.user)
+    summary = services.build_summary(room_obj, p, now=now)
+    for row in summary["shifts"]:  # the summary keeps the state's code (it is what is signed)
+        row["state_label"] = Shift.State(row["state"]).label
     context = {
         "room": room_obj,
         "p": p,
-        "summary": services.build_summary(room_obj, p, now=now),
+        "summary": summary,
         "signoffs": signoffs,
         "signatures": [so.signature for so in signoffs],
         "can_sign_off": request.user.has_perm(SIGNOFF)

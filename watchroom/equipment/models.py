@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from watchroom.lib.fulltext import Searchable
 from watchroom.lib.records import StoredFile, Voidable
@@ -178,8 +179,12 @@ class DeviceStatusChange(models.Model):
     device = models.ForeignKey(
         Device, on_delete=models.PROTECT, related_name="status_changes", verbose_name=_("device")
     )
-    from_status = models.CharField(_("from"), max_length=16, choices=DeviceStatus.choices)
-    to_status = models.CharField(_("to"), max_length=16, choices=DeviceStatus.choices)
+    from_status = models.CharField(
+        pgettext_lazy("previous status", "from"), max_length=16, choices=DeviceStatus.choices
+    )
+    to_status = models.CharField(
+        pgettext_lazy("new status", "to"), max_length=16, choices=DeviceStatus.choices
+    )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
@@ -376,8 +381,12 @@ class FaultTransition(models.Model):
     fault = models.ForeignKey(
         Fault, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("fault")
     )
-    from_status = models.CharField(_("from"), max_length=16, choices=Fault.Status.choices, blank=True)
-    to_status = models.CharField(_("to"), max_length=16, choices=Fault.Status.choices)
+    from_status = models.CharField(
+        pgettext_lazy("previous status", "from"), max_length=16, choices=Fault.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        pgettext_lazy("new status", "to"), max_length=16, choices=Fault.Status.choices
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
     )

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from watchroom.sites.models import Camera, CameraGroup
 
@@ -165,7 +166,7 @@ class CameraHealth(models.Model):
         Camera, on_delete=models.PROTECT, related_name="health", verbose_name=_("camera")
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UNKNOWN)
-    faults = models.JSONField(_("open faults"), default=list, blank=True)
+    faults = models.JSONField(pgettext_lazy("field", "open faults"), default=list, blank=True)
     since = models.DateTimeField(_("since"), default=timezone.now)
     last_probe = models.ForeignKey(
         ProbeResult,
@@ -230,8 +231,10 @@ class HealthTransition(models.Model):
         Camera, on_delete=models.PROTECT, related_name="health_transitions", verbose_name=_("camera")
     )
     at = models.DateTimeField(_("at"), default=timezone.now)
-    from_status = models.CharField(_("from"), max_length=10, choices=Status.choices)
-    to_status = models.CharField(_("to"), max_length=10, choices=Status.choices)
+    from_status = models.CharField(
+        pgettext_lazy("previous status", "from"), max_length=10, choices=Status.choices
+    )
+    to_status = models.CharField(pgettext_lazy("new status", "to"), max_length=10, choices=Status.choices)
     opened = models.JSONField(_("faults opened"), default=list, blank=True)
     cleared = models.JSONField(_("faults cleared"), default=list, blank=True)
     probe = models.ForeignKey(

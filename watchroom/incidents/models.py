@@ -251,9 +251,12 @@ class AlarmAck(models.Model):
         related_name="+",
         verbose_name=_("monitoring room"),
     )
-    at = models.DateTimeField(_("acknowledged"), default=timezone.now)
+    at = models.DateTimeField(pgettext_lazy("alarm", "acknowledged"), default=timezone.now)
     by = models.ForeignKey(
-        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("acknowledged by")
+        USER,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=pgettext_lazy("alarm", "acknowledged by"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 

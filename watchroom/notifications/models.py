@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
@@ -80,7 +81,7 @@ class Delivery(models.Model):
         DINGTALK = "dingtalk", _("DingTalk")
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("delivery waiting to be sent", "Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 

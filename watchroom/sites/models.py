@@ -11,6 +11,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from watchroom.lib import crypto
 
@@ -67,7 +68,7 @@ class Floor(models.Model):
     building = models.ForeignKey(
         Building, on_delete=models.PROTECT, related_name="floors", verbose_name=_("building")
     )
-    level = models.IntegerField(_("level"))
+    level = models.IntegerField(pgettext_lazy("floor of a building", "level"))
     name = models.CharField(_("name"), max_length=50)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -356,7 +357,7 @@ class Camera(EncryptedCredentials):
         related_name="cameras",
         verbose_name=_("recorder"),
     )
-    channel = models.PositiveIntegerField(_("channel"), null=True, blank=True)
+    channel = models.PositiveIntegerField(pgettext_lazy("recorder channel", "channel"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=DeviceStatus.choices, default=DeviceStatus.IN_SERVICE
     )

@@ -106,6 +106,8 @@ def test_the_page_confirms_then_shows_the_summary(secadmin, operator, engineer, 
     assert response.status_code == 200
     assert response.context["summary"]["held"]["sessions_ended"] == 1
     assert response.context["summary"]["handed_over"]["dummy"] == {"open_items": 3}
+    # the successor took these over (已移交), not a shift handed over (已交班, duty's word)
+    assert '<dt class="col-4">已移交</dt>' in response.content.decode()
     assert not User.objects.get(pk=operator.pk).is_active
 
 

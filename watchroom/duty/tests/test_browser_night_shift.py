@@ -79,6 +79,8 @@ def test_a_shift_is_worked_handed_over_and_signed_off(demo_server: str, browser:
     # the operator on duty signs in for the shift (late: the test runs at any time; it is recorded)
     op = sign_in(browser, demo_server, "operator3")
     op.goto(shift_url)
+    # 签到 (start of duty), not 登录 (log in): the same English word, told apart by its context
+    assert op.locator("[data-testid=sign-in]").inner_text().strip() == "签到"
     _submit(op, "[data-testid=sign-in]")
     assert op.locator("tr[data-person=operator3]").inner_text().count(":") >= 1
 
