@@ -22,7 +22,7 @@ from watchroom.lib.errors import ValidationFailed
 from watchroom.sites.models import Area, Camera, CameraGroup
 
 from . import paging, services
-from .filters import filter_entries, search_window
+from .filters import log_query
 from .models import (
     Assignment,
     Category,
@@ -319,14 +319,11 @@ class EntryViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = EntryCursorPagination
 
     def get_queryset(self) -> models.QuerySet:
-        base, params = LogEntry.objects.visible_to(self.request.user), self.request.query_params
-        qs = filter_entries(base, params)
-        if self.action != "list" or not (params.get("q") or "").strip():
-            return qs
+        query = log_query(LogEntry.objects.visible_to(self.request.user), self.request.query_params)
+        if self.action != "list" or query.count is None:
+            return query.rows
         # a search: read it through the form that suits the number of matches, as the log page does
-        reader, _count, _capped = paging.choose_reader(
-            qs, filter_entries(base, params, counting=True), search_window(base, params)
-        )
+        reader, _count, _capped = paging.choose_reader(*query)
         return reader
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -57,6 +57,10 @@ SAMPLES = [
 ]
 
 
+# an inspection that found everything in order
+ALL_OK = {k: {"ok": True, "note": ""} for k in CHECKLIST_KEYS}
+
+
 def seed(stdout: Any) -> None:
     actor = system_user()
     director = User.objects.filter(username="director").first() or actor
@@ -173,22 +177,18 @@ def _history(room: MonitoringRoom, now: Any) -> None:
                     )
                 )
             # each inspection a few minutes after its reminder (DUTY-6), which it then satisfies
-            reminders = sorted(shift.reminders.all(), key=lambda r: r.due_at)
-            times = [r.due_at + timedelta(minutes=rng.randint(1, 10)) for r in reminders] or [
-                shift.starts_at + timedelta(seconds=length * (i + rng.uniform(0.2, 0.8)) / 4)
-                for i in range(4)
-            ]
-            for i, t in enumerate(times):
+            # (publishing the rota gave every shift its reminders)
+            for i, reminder in enumerate(sorted(shift.reminders.all(), key=lambda r: r.due_at)):
+                t = reminder.due_at + timedelta(minutes=rng.randint(1, 10))
                 inspection = Inspection(
                     shift=shift,
                     performed_by_id=people[i % len(people)].person_id,
                     started_at=t,
                     finished_at=t + timedelta(minutes=rng.randint(5, 10)),
-                    checklist={k: {"ok": True, "note": ""} for k in CHECKLIST_KEYS},
+                    checklist=ALL_OK,
                 )
                 inspections.append(inspection)
-                if reminders:
-                    done.append((reminders[i], inspection))
+                done.append((reminder, inspection))
         Shift.objects.bulk_update(shifts, ["state", "opened_at", "responsibility_until"])
         for entry in entries:
             entry.refresh_search_tokens()  # bulk_create bypasses save(): fill the log search tokens
@@ -333,7 +333,7 @@ def _inspections_so_far(shift: Shift, now: datetime, people: tuple[Any, Any]) ->
         services.record_inspection(
             shift,
             actor=people[i % 2],
-            checklist={k: {"ok": True, "note": ""} for k in CHECKLIST_KEYS},
+            checklist=ALL_OK,
             group_results=[(g, True, "") for g in groups],
             started_at=started,
             now=done,

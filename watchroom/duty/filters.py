@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+
+
+class LogQuery(NamedTuple):
+    """The forms of one filtered log for ``paging.choose_reader`` / ``paging.log_page``: `rows`
+    reads them in order; for a text search, `count` collects them and `window` (a search within a
+    category) counts a frequent word among the category's newest entries; otherwise None."""
+
+    rows: QuerySet
+    count: QuerySet | None
+    window: tuple[QuerySet, str] | None
+
+
+def log_query(qs: QuerySet, params: Any) -> LogQuery:
+    """The log page's and the entries API's one way from request parameters to `LogQuery`."""
+    rows = filter_entries(qs, params)
+    if not (params.get("q") or "").strip():
+        return LogQuery(rows, None, None)
+    return LogQuery(rows, filter_entries(qs, params, counting=True), search_window(qs, params))
 
 
 def search_window(qs: QuerySet, params: Any) -> tuple[QuerySet, str] | None:

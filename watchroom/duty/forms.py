@@ -51,6 +51,19 @@ class PublishForm(forms.Form):
     accept_warnings = forms.BooleanField(label=_("Publish despite the warnings"), required=False)
 
 
+def _labels_inside(form: forms.Form) -> None:
+    """For a form shown without its labels: each field says what it is in its placeholder (a
+    required one with "*") or empty choice, in its tooltip, and to a screen reader."""
+    for field in form.fields.values():
+        label = str(field.label)
+        field.widget.attrs.setdefault("aria-label", label)
+        field.widget.attrs.setdefault("title", label)
+        if isinstance(field.widget, forms.TextInput | forms.PasswordInput | forms.Textarea):
+            field.widget.attrs.setdefault("placeholder", f"{label} *" if field.required else label)
+        if isinstance(field, forms.ModelChoiceField):
+            field.empty_label = f"— {label} —"
+
+
 class EntryForm(forms.Form):
     """The duty-log entry: keyboard-first, the category first, time defaults to now."""
 
@@ -101,16 +114,7 @@ class EntryForm(forms.Form):
         )
         self.fields["area"].queryset = Area.objects.filter(campus_id=room.campus_id, is_active=True)  # type: ignore[attr-defined]
         self.fields["category"].widget.attrs["autofocus"] = True
-        # the shift page's quick form shows the fields without their labels: each says what it is
-        # in its placeholder or empty choice, and to a screen reader
-        for field in self.fields.values():
-            label = str(field.label)
-            field.widget.attrs.setdefault("aria-label", label)
-            field.widget.attrs.setdefault("title", label)
-            if isinstance(field.widget, forms.TextInput | forms.Textarea):
-                field.widget.attrs.setdefault("placeholder", f"{label} *" if field.required else label)
-            if isinstance(field, forms.ModelChoiceField):
-                field.empty_label = f"— {label} —"
+        _labels_inside(self)  # the shift page's quick form shows the fields without labels
 
     def clean_occurred_at(self) -> Any:
         return self.cleaned_data["occurred_at"] or timezone.now()
@@ -168,7 +172,7 @@ class AbsenceForm(forms.Form):
 
 class SignForm(forms.Form):
     """An electronic signature (password, dynamic code when enrolled, comment), shown in one row
-    without labels: each field's label is its placeholder."""
+    without labels."""
 
     password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput(attrs=_T))
     otp = forms.CharField(label=_("Dynamic code"), required=False, widget=forms.TextInput(attrs=_T))
@@ -176,9 +180,7 @@ class SignForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            field.widget.attrs.setdefault("placeholder", str(field.label))
-            field.widget.attrs.setdefault("aria-label", str(field.label))
+        _labels_inside(self)
 
 
 class HandoverOpenForm(forms.Form):

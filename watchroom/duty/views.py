@@ -24,7 +24,7 @@ from watchroom.lib.errors import DomainError
 from watchroom.sites.models import CameraGroup, MonitoringRoom
 
 from . import forms, paging, services
-from .filters import filter_entries, search_window
+from .filters import log_query
 from .models import (
     Absence,
     Assignment,
@@ -523,15 +523,12 @@ def log_list(request: HttpRequest) -> HttpResponse:
     rooms = MonitoringRoom.objects.visible_to(request.user)
     form = forms.LogFilterForm(request.GET or None, rooms=rooms)
     base = LogEntry.objects.visible_to(request.user)
-    qs = filter_entries(base, request.GET)
-    searching = bool((request.GET.get("q") or "").strip())
-    count_qs = filter_entries(base, request.GET, counting=True) if searching else None
+    query = log_query(base, request.GET)
     older, newer = request.GET.get("older"), request.GET.get("newer")
     if (older and paging.parse_cursor(older) is None) or (newer and paging.parse_cursor(newer) is None):
         messages.warning(request, _("That page link is not valid any more; showing the newest entries."))
         older = newer = None
-    window = search_window(base, request.GET)
-    page = paging.log_page(qs, older=older, newer=newer, count_qs=count_qs, window=window)
+    page = paging.log_page(query.rows, older=older, newer=newer, count_qs=query.count, window=query.window)
     params = request.GET.copy()
     for key in ("older", "newer", "page"):
         params.pop(key, None)

@@ -18,7 +18,7 @@ from watchroom.duty.models import Category, LogEntry, category_token
 from watchroom.lib import fulltext
 
 from .log_fixture import night_log
-from .test_log_search_pages import QUERIES, TEXTS, _scan
+from .test_log_search_pages import QUERIES, TEXTS, _all_pages, _scan
 
 
 def test_the_category_token_is_one_index_token() -> None:
@@ -28,15 +28,6 @@ def test_the_category_token_is_one_index_token() -> None:
         # the engines' tokenisers keep it whole: one run of lower-case letters and digits
         assert fulltext.tokens(tok).split()[0] == tok
     assert category_token("equipment_fault") == "zcatequipmentfault"
-
-
-def _pages(qs: Any, count_qs: Any, window: Any) -> tuple[list[int], tuple[int, bool]]:
-    page = paging.log_page(qs, count_qs=count_qs, window=window, size=7)
-    ids, counted = [e.pk for e in page.entries], (page.count, page.capped)
-    while page.older is not None:
-        page = paging.log_page(qs, older=str(page.older), count_qs=count_qs, window=window, size=7)
-        ids += [e.pk for e in page.entries]
-    return ids, counted
 
 
 @pytest.mark.django_db
@@ -61,7 +52,7 @@ def test_a_search_within_a_category_equals_a_substring_scan(
         in_category = [e for e in entries if e.category == category]
         for query in QUERIES:
             params = {"q": query, "category": category}
-            ids, (count, capped) = _pages(
+            ids, (count, capped) = _all_pages(
                 filter_entries(base, params),
                 filter_entries(base, params, counting=True),
                 search_window(base, params) if window is not None else None,

@@ -33,13 +33,12 @@ def _scan(entries: list[LogEntry], query: str) -> list[int]:
     ]
 
 
-def _all_pages(qs: Any, count_qs: Any) -> tuple[list[int], tuple[int, bool]]:
-    ids: list[int] = []
-    page = paging.log_page(qs, count_qs=count_qs, size=7)
-    ids += [e.pk for e in page.entries]
-    counted = (page.count, page.capped)
+def _all_pages(qs: Any, count_qs: Any, window: Any = None) -> tuple[list[int], tuple[int, bool]]:
+    """Every page of the log, 7 entries a page, following the "older" cursors; and the count."""
+    page = paging.log_page(qs, count_qs=count_qs, window=window, size=7)
+    ids, counted = [e.pk for e in page.entries], (page.count, page.capped)
     while page.older is not None:
-        page = paging.log_page(qs, older=str(page.older), count_qs=count_qs, size=7)
+        page = paging.log_page(qs, older=str(page.older), count_qs=count_qs, window=window, size=7)
         ids += [e.pk for e in page.entries]
     return ids, counted
 

@@ -164,7 +164,7 @@ def test_the_pages_and_api_build_and_sign_the_summary(
         assert page.status_code == 200 and b'data-testid="summary-signoff"' in page.content
         html = page.content.decode()
         assert "<td>已交班</td>" in html and "handed_over" not in html  # the state's label, not its code
-        assert 'placeholder="您的密码"' in html
+        assert 'placeholder="您的密码 *"' in html
         assert client.get(f"/duty/summaries/{room_a.pk}/weekly/2026-13-01/").status_code == 404
         assert client.get(f"/duty/summaries/{room_a.pk}/yearly/2026-03-11/").status_code == 404
         assert login(outsider).get(url).status_code == 404
